@@ -1,0 +1,9 @@
+import { getPlatform } from '@/lib/platform';
+import { withAdmin } from '@/lib/admin/guard';
+import * as tokens from '@/lib/admin/tokens';
+
+export const runtime = 'edge';
+
+export function POST(req: Request) {
+  return withAdmin(req, getPlatform(), (ctx) => tokens.batch(req, ctx));
+}

@@ -1,0 +1,129 @@
+// Failure responses of the conversation endpoint (spec §7.1–§7.3), used by
+// the injection queue (`POST /__fake/inject`) and the `fail:` scenario.
+//
+// A "plan" is what the E1 handler executes:
+//   {type:'http', status, headers, body}            plain HTTP answer
+//   {type:'stream', format:'ndjson'|'sse', steps}    200 stream (see stream.mjs)
+import { ERRORS, grokError } from './http-util.mjs';
+import { topLevelError } from './frames.mjs';
+
+export const FAILURE_KINDS = [
+  'status',
+  'unauthorized',
+  'expired',
+  'rate-limit',
+  'cf-challenge',
+  'anti-bot',
+  'anti-bot-403',
+  'blocked',
+  'server-error',
+  'inband-rate-limit',
+  'scenario',
+];
+
+const CF_CHALLENGE_HTML = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>\
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">\
+</head><body><div class="main-wrapper" role="main"><div class="main-content"><h1 class="zone-name-title h1">grok.com</h1>\
+<h2 class="h2" id="challenge-running">Checking if the site connection is secure</h2>\
+<noscript><div class="h2">Enable JavaScript and cookies to continue</div></noscript></div></div>\
+<script>(function(){window._cf_chl_opt={cvId:'3',cZone:'grok.com',cType:'managed',cRay:'8f00000000000000'};\
+var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=8f00000000000000';\
+document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>`;
+
+function http(status, body, headers = {}) {
+  return { type: 'http', status, headers, body };
+}
+
+function inbandStream(code, message) {
+  return { type: 'stream', format: 'ndjson', steps: [{ frame: topLevelError(code, message) }] };
+}
+
+/** Default grok-style JSON body for a bare HTTP status. */
+export function defaultStatusBody(status) {
+  switch (status) {
+    case 400:
+      return grokError(3, 'Bad request');
+    case 401:
+      return ERRORS.unauthenticated();
+    case 403:
+      return grokError(7, 'Permission denied');
+    case 404:
+      return grokError(5, 'Not found');
+    case 429:
+      return ERRORS.tooManyRequests();
+    default:
+      return status >= 500 ? ERRORS.internal() : grokError(2, `HTTP ${status}`);
+  }
+}
+
+/** Returns an error message when `f` is not a usable failure description. */
+export function validateFailure(f, knownScenario) {
+  if (!f || typeof f !== 'object') return 'failure must be an object';
+  if (!FAILURE_KINDS.includes(f.kind)) return `unknown failure kind ${JSON.stringify(f.kind)}`;
+  if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 200 && f.status <= 599)) {
+    return 'status failure needs an integer status 200..599';
+  }
+  if (f.kind === 'scenario' && !knownScenario(f.name)) {
+    return `unknown scenario ${JSON.stringify(f.name)}`;
+  }
+  return null;
+}
+
+/**
+ * Plan for one failure. `runScenario(name, arg)` builds scenario plans (for
+ * kind "scenario").
+ */
+export function failurePlan(f, runScenario) {
+  switch (f.kind) {
+    case 'status':
+      return http(f.status, f.body ?? defaultStatusBody(f.status), f.headers ?? {});
+    case 'unauthorized':
+      return http(401, ERRORS.unauthenticated());
+    case 'expired':
+      return http(401, ERRORS.expired());
+    case 'rate-limit':
+      return http(
+        429,
+        ERRORS.tooManyRequests(),
+        f.retryAfter != null ? { 'Retry-After': String(f.retryAfter) } : {},
+      );
+    case 'cf-challenge':
+      return http(403, CF_CHALLENGE_HTML, {
+        'Content-Type': 'text/html; charset=UTF-8',
+        Server: 'cloudflare',
+        'cf-mitigated': 'challenge',
+        'cf-ray': '8f00000000000000-FRA',
+        'Cache-Control': 'private, max-age=0, no-store, no-cache, must-revalidate',
+      });
+    case 'anti-bot':
+      return inbandStream(7, 'Request rejected by anti-bot rules.');
+    case 'anti-bot-403':
+      return http(403, ERRORS.antiBot());
+    case 'blocked':
+      return http(403, ERRORS.blocked());
+    case 'server-error': {
+      const status = Number.isInteger(f.status) ? f.status : 500;
+      return http(status, ERRORS.internal());
+    }
+    case 'inband-rate-limit':
+      return inbandStream(8, 'Too many requests');
+    case 'scenario':
+      return runScenario(f.name, f.arg == null ? undefined : String(f.arg));
+    default:
+      throw new Error(`unknown failure kind ${f.kind}`);
+  }
+}
+
+/** `#scenario:fail:ARG`: ARG is an HTTP status or a failure kind name. */
+export function failDirectivePlan(arg) {
+  if (arg && /^\d{3}$/.test(arg)) {
+    const status = Number(arg);
+    if (status === 429) return failurePlan({ kind: 'rate-limit', retryAfter: 60 });
+    if (status === 401) return failurePlan({ kind: 'unauthorized' });
+    return failurePlan({ kind: 'status', status });
+  }
+  if (arg && FAILURE_KINDS.includes(arg) && arg !== 'scenario' && arg !== 'status') {
+    return failurePlan({ kind: arg, ...(arg === 'rate-limit' ? { retryAfter: 60 } : {}) });
+  }
+  return failurePlan({ kind: 'server-error' });
+}

@@ -1,0 +1,177 @@
+/**
+ * @module db/tokens
+ * Queries on the `tokens` table. Selection and state changes are single statements so concurrent requests
+ * cannot interleave a read-modify-write (D1 has no interactive transactions).
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, like, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+import { tokens, type TokenRow } from './schema';
+import type { Candidate } from '@/lib/pool/select';
+import type { TokenPatch } from '@/lib/pool/state';
+
+export type Bucket = 'default' | 'heavy';
+const bucketColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyRemainingQueries : tokens.remainingQueries);
+const ready = (now: number) => and(eq(tokens.status, 'active'), or(isNull(tokens.cooldownUntil), lte(tokens.cooldownUntil, now)));
+
+/** A random sample of usable accounts; the picker weighs them. */
+export async function listCandidates(
+  db: Db,
+  opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number },
+): Promise<Candidate[]> {
+  const col = bucketColumn(opts.bucket);
+  const where = [ready(opts.now), inArray(tokens.type, opts.types)];
+  if (opts.exclude.length) where.push(notInArray(tokens.id, opts.exclude.slice(0, 50)));
+  return db
+    .select({ id: tokens.id, type: tokens.type, remaining: col, lastUsedAt: tokens.lastUsedAt, failedCount: tokens.failedCount })
+    .from(tokens)
+    .where(and(...where))
+    .orderBy(sql`random()`)
+    .limit(opts.limit ?? 32);
+}
+
+/** Marks the account as used and charges the local quota estimate, unless another request made it unusable. */
+export async function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number }): Promise<TokenRow | undefined> {
+  const col = bucketColumn(opts.bucket);
+  const [row] = await db
+    .update(tokens)
+    .set({
+      lastUsedAt: opts.now,
+      useCount: sql`${tokens.useCount} + 1`,
+      [opts.bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: sql`CASE WHEN ${col} > 0 THEN max(${col} - ${opts.units}, 0) ELSE ${col} END`,
+    })
+    .where(and(eq(tokens.id, id), ready(opts.now)))
+    .returning();
+  return row;
+}
+
+/** Earliest moment a cooling account of these types becomes usable again. */
+export async function nextCooldownEnd(db: Db, types: Candidate['type'][], now: number): Promise<number | undefined> {
+  const [row] = await db
+    .select({ until: sql<number | null>`min(${tokens.cooldownUntil})` })
+    .from(tokens)
+    .where(and(eq(tokens.status, 'active'), inArray(tokens.type, types), gt(tokens.cooldownUntil, now)));
+  return row?.until ?? undefined;
+}
+
+export async function applyTokenPatch(db: Db, id: string, bucket: Bucket, patch: TokenPatch): Promise<void> {
+  const set: Record<string, unknown> = { lastFailureAt: patch.at, lastFailureReason: patch.reason };
+  if (patch.status) set.status = patch.status;
+  if (patch.cooldownUntil !== undefined) set.cooldownUntil = patch.cooldownUntil;
+  if (patch.incrementFailures) set.failedCount = sql`${tokens.failedCount} + 1`;
+  if (patch.exhaustBucket) set[bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries'] = 0;
+  await db.update(tokens).set(set).where(eq(tokens.id, id));
+}
+
+/** Success clears the failure counter (a no-op write is skipped by the caller when it is already 0). */
+export async function resetTokenFailures(db: Db, id: string): Promise<void> {
+  await db.update(tokens).set({ failedCount: 0 }).where(eq(tokens.id, id));
+}
+
+export async function updateTokenQuota(db: Db, id: string, bucket: Bucket, remaining: number, now: number): Promise<void> {
+  await db
+    .update(tokens)
+    .set({ [bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: remaining, quotaSyncedAt: now })
+    .where(eq(tokens.id, id));
+}
+
+// ---- admin ---------------------------------------------------------------------------------------
+
+export type TokenStatusFilter = 'active' | 'cooling' | 'invalid' | 'disabled';
+
+export interface TokenListQuery {
+  status?: TokenStatusFilter;
+  type?: 'sso' | 'ssoSuper';
+  q?: string;
+  tag?: string;
+  page: number;
+  pageSize: number;
+  now: number;
+}
+
+export async function listTokens(db: Db, query: TokenListQuery): Promise<{ rows: TokenRow[]; total: number }> {
+  const where: (SQL | undefined)[] = [];
+  const { now } = query;
+  if (query.status === 'active') where.push(ready(now));
+  else if (query.status === 'cooling') where.push(and(eq(tokens.status, 'active'), gt(tokens.cooldownUntil, now)));
+  else if (query.status) where.push(eq(tokens.status, query.status));
+  if (query.type) where.push(eq(tokens.type, query.type));
+  if (query.q) {
+    const q = `%${query.q.replace(/[%_]/g, '')}%`;
+    where.push(or(like(tokens.suffix, q), like(tokens.note, q), like(tokens.tags, q), eq(tokens.id, query.q)));
+  }
+  if (query.tag) where.push(like(tokens.tags, `%${JSON.stringify(query.tag)}%`));
+  const cond = and(...where);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select()
+      .from(tokens)
+      .where(cond)
+      .orderBy(desc(tokens.createdAt), asc(tokens.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ total: sql<number>`count(*)` }).from(tokens).where(cond),
+  ]);
+  return { rows, total };
+}
+
+export async function findTokensByHash(db: Db, hashes: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < hashes.length; i += 90) {
+    const rows = await db.select({ h: tokens.tokenHash }).from(tokens).where(inArray(tokens.tokenHash, hashes.slice(i, i + 90)));
+    for (const r of rows) found.add(r.h);
+  }
+  return found;
+}
+
+export async function insertTokens(db: Db, rows: (typeof tokens.$inferInsert)[]): Promise<number> {
+  let added = 0;
+  // 19 columns per row: stay under D1's 100 bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 5) {
+    const inserted = await db.insert(tokens).values(rows.slice(i, i + 5)).onConflictDoNothing().returning({ id: tokens.id });
+    added += inserted.length;
+  }
+  return added;
+}
+
+export async function getToken(db: Db, id: string): Promise<TokenRow | undefined> {
+  const [row] = await db.select().from(tokens).where(eq(tokens.id, id));
+  return row;
+}
+
+export async function updateToken(db: Db, id: string, set: Partial<typeof tokens.$inferInsert>): Promise<TokenRow | undefined> {
+  const [row] = await db.update(tokens).set(set).where(eq(tokens.id, id)).returning();
+  return row;
+}
+
+export async function deleteTokens(db: Db, ids: string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 90) {
+    n += (await db.delete(tokens).where(inArray(tokens.id, ids.slice(i, i + 90))).returning({ id: tokens.id })).length;
+  }
+  return n;
+}
+
+export async function updateTokensWhereIds(db: Db, ids: string[], set: Partial<typeof tokens.$inferInsert>): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 80) {
+    n += (await db.update(tokens).set(set).where(inArray(tokens.id, ids.slice(i, i + 80))).returning({ id: tokens.id })).length;
+  }
+  return n;
+}
+
+export async function allTokens(db: Db): Promise<TokenRow[]> {
+  return db.select().from(tokens).orderBy(asc(tokens.createdAt));
+}
+
+export async function countTokensByState(db: Db, now: number) {
+  const [row] = await db
+    .select({
+      total: sql<number>`count(*)`,
+      active: sql<number>`sum(case when ${tokens.status} = 'active' and (${tokens.cooldownUntil} is null or ${tokens.cooldownUntil} <= ${now}) then 1 else 0 end)`,
+      cooling: sql<number>`sum(case when ${tokens.status} = 'active' and ${tokens.cooldownUntil} > ${now} then 1 else 0 end)`,
+      invalid: sql<number>`sum(case when ${tokens.status} = 'invalid' then 1 else 0 end)`,
+      disabled: sql<number>`sum(case when ${tokens.status} = 'disabled' then 1 else 0 end)`,
+    })
+    .from(tokens);
+  return { total: row.total ?? 0, active: row.active ?? 0, cooling: row.cooling ?? 0, invalid: row.invalid ?? 0, disabled: row.disabled ?? 0 };
+}

@@ -1,0 +1,60 @@
+/**
+ * @module gateway/request-log
+ * One log row per API request, written with `waitUntil` after the response (or the stream) ended. Ids are
+ * random UUIDs, so concurrent requests never collide. Prompts are never stored.
+ */
+import { insertLog } from '@/lib/db/logs';
+import type { NewRequestLog } from '@/lib/db/schema';
+import type { Db } from '@/lib/db/client';
+import { toGatewayError } from '@/lib/errors';
+
+type Fields = Partial<Omit<NewRequestLog, 'id' | 'createdAt' | 'durationMs'>>;
+
+export interface RequestLog {
+  set(fields: Fields): void;
+  /** Marks the first content byte sent to the client. */
+  firstByte(): void;
+  finish(status: number, reason: string, extra?: Fields): void;
+  fail(error: unknown, extra?: Fields): void;
+}
+
+export function createRequestLog(
+  deps: { db: Db; waitUntil: (p: Promise<unknown>) => void; now?: () => number },
+  base: { endpoint: string },
+): RequestLog {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const fields: Fields = { ...base };
+  let ttft: number | undefined;
+  let written = false;
+
+  const write = (status: number, reason: string, extra?: Fields) => {
+    if (written) return;
+    written = true;
+    const row: NewRequestLog = {
+      endpoint: base.endpoint,
+      ...fields,
+      ...extra,
+      id: crypto.randomUUID(),
+      createdAt: started,
+      status,
+      reason,
+      durationMs: now() - started,
+      ttftMs: ttft ?? null,
+    };
+    // Retried once: a log row should survive a transient D1 hiccup.
+    deps.waitUntil(insertLog(deps.db, row).catch(() => insertLog(deps.db, row)));
+  };
+
+  return {
+    set: (f) => Object.assign(fields, f),
+    firstByte: () => {
+      ttft ??= now() - started;
+    },
+    finish: write,
+    fail(error, extra) {
+      const e = toGatewayError(error);
+      write(e.status, e.code, { error: e.message.slice(0, 500), ...extra });
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * @module gateway/upstream
+ * Runs one client request against the pool: pick an account, upload attachments, open the conversation,
+ * and on failure apply the account's new state and retry on another account — bounded by `max_retries`
+ * and never after visible output reached the client.
+ */
+import { openConversation, uploadFile } from '@/lib/grok/client';
+import type { GrokEvent } from '@/lib/grok/events';
+import type { UpstreamFailure } from '@/lib/grok/errors';
+import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
+import type { ModelEntry } from '@/lib/catalog/models';
+import type { TokenRow } from '@/lib/db/schema';
+import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures } from '@/lib/db/tokens';
+import { setMeta } from '@/lib/db/meta';
+import { createTokenPicker, poolsFor } from '@/lib/pool/select';
+import { patchForFailure } from '@/lib/pool/state';
+import { decryptSecret } from '@/lib/util/crypto';
+import { GatewayError } from '@/lib/errors';
+import type { GatewayContext } from './context';
+import type { PreparedFile } from './attachments';
+import { quotaSyncDue, syncQuota } from './quota';
+
+export interface UpstreamJob {
+  model: ModelEntry;
+  message: string;
+  files?: PreparedFile[];
+  /** Extra payload fields for media flows (image count, tool overrides, model config). */
+  payload?: Partial<Omit<ChatPayloadInput, 'profile' | 'model' | 'message' | 'fileAttachments' | 'temporary'>>;
+  referer?: string;
+}
+
+export interface Attempt {
+  token: TokenRow;
+  events: AsyncIterator<GrokEvent>;
+}
+
+/** Maps the last failure of an exhausted request to what the client sees (spec §7, DESIGN §3). */
+export function failureToError(f: UpstreamFailure, retryAfter?: number): GatewayError {
+  switch (f.kind) {
+    case 'rate_limited':
+      return new GatewayError('upstream_rate_limited', `Upstream rate limit reached (${f.message})`, { retryAfter: f.retryAfterSeconds ?? retryAfter ?? 60 });
+    case 'challenge':
+    case 'anti_bot':
+      return new GatewayError('upstream_challenge', `grok.com refused this server's connection (${f.kind === 'challenge' ? 'Cloudflare challenge' : 'anti-bot check'}); the accounts are fine — see README → Troubleshooting`, { retryAfter: 30 });
+    case 'moderated':
+      return new GatewayError('content_policy', `The request was rejected by upstream content moderation`);
+    case 'timeout':
+      return new GatewayError('upstream_timeout', f.message);
+    case 'auth':
+    case 'blocked':
+      return new GatewayError('upstream_error', `Every account tried was rejected by grok.com (${f.message})`, { code: 'upstream_auth_failed' });
+    default:
+      return new GatewayError('upstream_error', f.message);
+  }
+}
+
+export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, signal?: AbortSignal) {
+  const picker = createTokenPicker({ now: ctx.now });
+  const pools = poolsFor(job.model.tier);
+  const tried: string[] = [];
+  const maxAttempts = 1 + ctx.settings.max_retries;
+  let attempts = 0;
+  let lastFailure: UpstreamFailure | undefined;
+  const rawTokens = new Map<string, string>();
+  let served: TokenRow | undefined;
+
+  async function acquire(): Promise<TokenRow> {
+    for (let race = 0; race < 3; race++) {
+      const now = ctx.now();
+      const candidates = await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried });
+      let pool = candidates;
+      for (;;) {
+        const choice = picker(pool, { pools });
+        if (!choice) break;
+        const row = await claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now });
+        if (row) return row;
+        pool = pool.filter((c) => c.id !== choice.id);
+      }
+    }
+    if (lastFailure) throw failureToError(lastFailure);
+    const until = await nextCooldownEnd(ctx.db, pools, ctx.now());
+    if (until) {
+      return Promise.reject(
+        new GatewayError('no_token', 'All accounts are cooling down; retry later', { status: 429, code: 'all_tokens_cooling', retryAfter: Math.ceil((until - ctx.now()) / 1000) }),
+      );
+    }
+    const which = job.model.tier === 'super' ? 'ssoSuper accounts' : 'accounts';
+    throw new GatewayError('no_token', `No usable ${which} in the pool; add or re-enable tokens in the admin dashboard`);
+  }
+
+  async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
+    lastFailure = failure;
+    const now = ctx.now();
+    const remaining = job.model.bucket === 'heavy' ? token.heavyRemainingQueries : token.remainingQueries;
+    const patch = patchForFailure(failure, { remaining }, { rateLimitCooldownSeconds: ctx.settings.rate_limit_cooldown_seconds, transientCooldownSeconds: ctx.settings.transient_cooldown_seconds }, now);
+    if (patch) await applyTokenPatch(ctx.db, token.id, job.model.bucket, patch);
+    if (failure.kind === 'challenge' || failure.kind === 'anti_bot') {
+      ctx.platform.waitUntil(setMeta(ctx.db, 'egress_last_challenge', JSON.stringify({ at: now, kind: failure.kind, message: failure.message }), now));
+    }
+  }
+
+  function canRetry(failure: UpstreamFailure) {
+    return failure.retryable && attempts < maxAttempts && !signal?.aborted;
+  }
+
+  async function tokenValue(token: TokenRow): Promise<string> {
+    let raw = rawTokens.get(token.id);
+    if (!raw) {
+      raw = await decryptSecret(ctx.secret, token.tokenEnc);
+      rawTokens.set(token.id, raw);
+    }
+    return raw;
+  }
+
+  /** One attempt; a failure is recorded and returned. */
+  async function tryOnce(): Promise<Attempt | UpstreamFailure> {
+    attempts++;
+    const token = await acquire();
+    tried.push(token.id);
+    served = token;
+    const raw = await tokenValue(token);
+    const fileIds: string[] = [];
+    for (const file of job.files ?? []) {
+      const up = await uploadFile(ctx.grok, raw, file, signal);
+      if (!up.ok) {
+        await record(token, up.failure);
+        return up.failure;
+      }
+      fileIds.push(up.value.fileMetadataId);
+    }
+    const payload = buildChatPayload({
+      ...job.payload,
+      profile: ctx.settings.upstream_profile,
+      model: job.model,
+      message: job.message,
+      fileAttachments: fileIds,
+      temporary: ctx.settings.temporary_chats,
+      customInstruction: ctx.settings.custom_instruction || undefined,
+    });
+    const opened = await openConversation(ctx.grok, {
+      token: raw,
+      payload,
+      signal,
+      referer: job.referer,
+      firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
+      idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
+    });
+    if (!opened.ok) {
+      await record(token, opened.failure);
+      return opened.failure;
+    }
+    return { token, events: opened.value[Symbol.asyncIterator]() };
+  }
+
+  /** Opens an upstream stream, retrying HTTP-level failures; throws a GatewayError when exhausted. */
+  async function open(): Promise<Attempt> {
+    for (;;) {
+      const r = await tryOnce();
+      if ('events' in r) {
+        served = r.token;
+        return r;
+      }
+      if (!canRetry(r)) throw failureToError(r);
+    }
+  }
+
+  function succeeded(token: TokenRow) {
+    if (token.failedCount > 0) ctx.platform.waitUntil(resetTokenFailures(ctx.db, token.id));
+    if (quotaSyncDue(ctx, token)) {
+      ctx.platform.waitUntil(tokenValue(token).then((raw) => syncQuota(ctx, token, raw, job.model)));
+    }
+  }
+
+  /**
+   * Events of the opened attempt. An in-band failure before anything visible was produced is retried on
+   * another account inside the same stream; after that it ends the stream as an error.
+   */
+  async function* events(first: Attempt): AsyncGenerator<GrokEvent, void, undefined> {
+    let current = first;
+    served = first.token;
+    try {
+      for (;;) {
+        let visible = false;
+        let retry = false;
+        for (;;) {
+          const { value: event, done } = await current.events.next();
+          if (done) return;
+          if (event.type === 'error') {
+            await record(current.token, event.failure);
+            if (!visible && canRetry(event.failure)) {
+              retry = true;
+              break;
+            }
+            throw failureToError(event.failure);
+          }
+          if (event.type === 'done') succeeded(current.token);
+          else if (event.type !== 'meta') visible = true;
+          yield event;
+        }
+        if (!retry) return;
+        current = await open();
+        served = current.token;
+      }
+    } finally {
+      // Ends the upstream fetch when the consumer stops early (client disconnect).
+      await current.events.return?.();
+    }
+  }
+
+  return {
+    open,
+    events,
+    get attempts() {
+      return attempts;
+    },
+    /** The account that served (or last tried to serve) the answer. */
+    get token() {
+      return served;
+    },
+  };
+}
+export type UpstreamRunner = ReturnType<typeof createUpstreamRunner>;

@@ -1,0 +1,213 @@
+/**
+ * @module grok/client
+ * HTTP calls to grok.com: conversation (E1) as an async stream of internal events, file upload (E3) and
+ * the rate-limit query (E5). `fetch` and the base URLs are injected, so tests point it at the fake upstream
+ * through configuration and nothing here knows about it.
+ */
+import { createFrameDecoder, type Frame } from './ndjson';
+import { createFrameMapper, type GrokEvent } from './events';
+import {
+  classifyHttpFailure,
+  networkFailure,
+  timeoutFailure,
+  truncatedFailure,
+  type UpstreamFailure,
+} from './errors';
+import { jsonHeaders, type HeaderOptions } from './headers';
+
+export interface GrokClientConfig {
+  fetch: typeof fetch;
+  baseUrl: string;
+  headers: Omit<HeaderOptions, 'token' | 'origin'>;
+}
+
+export type Opened<T> = { ok: true; value: T } | { ok: false; failure: UpstreamFailure };
+
+export interface ConversationOptions {
+  token: string;
+  payload: Record<string, unknown>;
+  signal?: AbortSignal;
+  referer?: string;
+  firstFrameTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+const origin = (baseUrl: string) => new URL(baseUrl).origin;
+
+async function readErrorBody(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    return text.slice(0, 4096);
+  } catch {
+    return '';
+  }
+}
+
+async function post(config: GrokClientConfig, path: string, token: string, body: unknown, signal?: AbortSignal, referer?: string) {
+  const o = origin(config.baseUrl);
+  return config.fetch(new URL(path, config.baseUrl), {
+    method: 'POST',
+    headers: jsonHeaders({ ...config.headers, token, origin: o, referer: referer ? new URL(referer, o).href : undefined }),
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+/**
+ * Opens a conversation. Resolves once upstream answered with headers: a non-2xx becomes a classified
+ * failure; a 200 yields an async iterator of events that ends with `done` or a single `error`.
+ */
+export async function openConversation(config: GrokClientConfig, opts: ConversationOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
+  const abort = new AbortController();
+  const onClientAbort = () => abort.abort();
+  opts.signal?.addEventListener('abort', onClientAbort, { once: true });
+  const cleanup = () => opts.signal?.removeEventListener('abort', onClientAbort);
+
+  let res: Response;
+  const headerTimer = setTimeout(() => abort.abort(new Error('first frame timeout')), opts.firstFrameTimeoutMs);
+  try {
+    res = await post(config, '/rest/app-chat/conversations/new', opts.token, opts.payload, abort.signal, opts.referer);
+  } catch (e) {
+    clearTimeout(headerTimer);
+    cleanup();
+    if (opts.signal?.aborted) return { ok: false, failure: { ...networkFailure(e), retryable: false, tokenAtFault: false } };
+    return { ok: false, failure: abort.signal.aborted ? timeoutFailure('waiting for response headers', opts.firstFrameTimeoutMs / 1000) : networkFailure(e) };
+  }
+  clearTimeout(headerTimer);
+  if (!res.ok || !res.body) {
+    const body = await readErrorBody(res);
+    cleanup();
+    return { ok: false, failure: classifyHttpFailure(res.status, res.headers, body) };
+  }
+  return { ok: true, value: streamEvents(res.body, abort, opts, cleanup) };
+}
+
+async function* streamEvents(
+  body: ReadableStream<Uint8Array>,
+  abort: AbortController,
+  opts: ConversationOptions,
+  cleanup: () => void,
+): AsyncGenerator<GrokEvent> {
+  const reader = body.pipeThrough(createFrameDecoder()).getReader();
+  const mapper = createFrameMapper();
+  let first = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const nextFrame = () =>
+    new Promise<ReadableStreamReadResult<Frame> | 'timeout'>((resolve, reject) => {
+      timer = setTimeout(() => resolve('timeout'), first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs);
+      reader.read().then(resolve, reject);
+    }).finally(() => clearTimeout(timer));
+
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Frame> | 'timeout';
+      try {
+        step = await nextFrame();
+      } catch (e) {
+        if (opts.signal?.aborted) return;
+        yield* mapper.end();
+        if (mapper.complete) break;
+        yield { type: 'error', failure: networkFailure(e) };
+        return;
+      }
+      if (step === 'timeout') {
+        // After the answer is complete a silent, still-open body is just a lazy close.
+        if (mapper.complete) break;
+        const seconds = (first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs) / 1000;
+        yield { type: 'error', failure: timeoutFailure(first ? 'waiting for the first frame' : 'mid-answer', seconds) };
+        return;
+      }
+      if (step.done) {
+        const tail = mapper.end();
+        yield* tail;
+        if (!mapper.complete && !tail.some((e) => e.type === 'error')) {
+          yield { type: 'error', failure: truncatedFailure() };
+          return;
+        }
+        break;
+      }
+      first = false;
+      const events = mapper.map(step.value);
+      for (const event of events) {
+        yield event;
+        if (event.type === 'error') return;
+      }
+    }
+    yield { type: 'done' };
+  } finally {
+    cleanup();
+    abort.abort();
+    reader.cancel().catch(() => {});
+  }
+}
+
+export interface UploadResult {
+  fileMetadataId: string;
+  fileUri?: string;
+}
+
+/** E3: uploads one file as base64 JSON. */
+export async function uploadFile(
+  config: GrokClientConfig,
+  token: string,
+  file: { name: string; mimeType: string; base64: string },
+  signal?: AbortSignal,
+): Promise<Opened<UploadResult>> {
+  let res: Response;
+  try {
+    res = await post(config, '/rest/app-chat/upload-file', token, { fileName: file.name, fileMimeType: file.mimeType, content: file.base64 }, signal);
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  const text = await readErrorBody(res);
+  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
+  try {
+    const json = JSON.parse(text) as { fileMetadataId?: string; fileId?: string; fileUri?: string };
+    const id = json.fileMetadataId ?? json.fileId;
+    if (id) return { ok: true, value: { fileMetadataId: id, fileUri: json.fileUri } };
+  } catch {
+    /* fall through */
+  }
+  return { ok: false, failure: { kind: 'transient', message: 'upload answered without a file id', retryable: true, tokenAtFault: false } };
+}
+
+export interface RateLimits {
+  remaining?: number;
+  total?: number;
+  windowSeconds?: number;
+  waitSeconds?: number;
+}
+
+/** E5: reads the remaining quota; both field families of spec §7.5 are accepted. */
+export async function fetchRateLimits(
+  config: GrokClientConfig,
+  token: string,
+  payload: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<Opened<RateLimits>> {
+  let res: Response;
+  try {
+    res = await post(config, '/rest/rate-limits', token, payload, signal);
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  const text = await readErrorBody(res);
+  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    const n = (k: string) => (typeof j[k] === 'number' ? (j[k] as number) : undefined);
+    const effort = (j.lowEffortRateLimits ?? {}) as Record<string, unknown>;
+    return {
+      ok: true,
+      value: {
+        // Token counts are in quota units (what requests are charged in); slim answers only have query counts.
+        remaining: n('remainingTokens') ?? n('remainingQueries'),
+        total: n('totalTokens') ?? n('totalQueries'),
+        windowSeconds: n('windowSizeSeconds'),
+        waitSeconds: n('waitTimeSeconds') ?? (typeof effort.waitTimeSeconds === 'number' ? effort.waitTimeSeconds : undefined),
+      },
+    };
+  } catch {
+    return { ok: false, failure: { kind: 'transient', message: 'rate-limit answer was not JSON', retryable: true, tokenAtFault: false } };
+  }
+}

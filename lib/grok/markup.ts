@@ -1,0 +1,93 @@
+/**
+ * @module grok/markup
+ * Markup embedded in upstream tokens (spec §5.4): tool-usage cards in thinking, `<grok:render>` placeholders
+ * and artifacts in answers. Tags can be split across tokens, so text is held back while a tag is open and
+ * released once it is complete. Raw markup never reaches a client.
+ */
+
+const OPENERS = ['<xai:tool_usage_card', '<grok:render', '<xaiartifact', '</xaiartifact'];
+const CLOSERS: Record<string, string> = {
+  '<xai:tool_usage_card': '</xai:tool_usage_card>',
+  '<grok:render': '</grok:render>',
+  '<xaiartifact': '>',
+  '</xaiartifact': '>',
+};
+/** Held text never grows past this: a tag that long is not markup we understand, so it is released as text. */
+const MAX_HOLD = 64 * 1024;
+
+export interface MarkupRenderer {
+  toolCard(name: string, args: Record<string, unknown>): string;
+  render(cardId: string, type: string): string;
+}
+
+function parseToolCard(xml: string): { name: string; args: Record<string, unknown> } {
+  const name = /<xai:tool_name>([\s\S]*?)<\/xai:tool_name>/.exec(xml)?.[1]?.trim() ?? 'tool';
+  let rawArgs = /<xai:tool_args>([\s\S]*?)<\/xai:tool_args>/.exec(xml)?.[1]?.trim() ?? '';
+  rawArgs = rawArgs.replace(/^<!\[CDATA\[/, '').replace(/\]\]>$/, '');
+  try {
+    const parsed: unknown = JSON.parse(rawArgs);
+    return { name, args: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {} };
+  } catch {
+    return { name, args: {} };
+  }
+}
+
+/** Converts complete markup in `text`; returns [released, held] where held must wait for more tokens. */
+function convert(text: string, renderer: MarkupRenderer): [string, string] {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt === -1) {
+      out += text.slice(i);
+      return [out, ''];
+    }
+    out += text.slice(i, lt);
+    const rest = text.slice(lt);
+    const opener = OPENERS.find((o) => rest.startsWith(o));
+    if (!opener) {
+      // A trailing fragment like "<grok:re" may become an opener with the next token.
+      if (OPENERS.some((o) => o.startsWith(rest))) return [out, rest];
+      out += '<';
+      i = lt + 1;
+      continue;
+    }
+    const closer = CLOSERS[opener];
+    const end = rest.indexOf(closer, opener.length);
+    if (end === -1) return [out, rest];
+    const tag = rest.slice(0, end + closer.length);
+    if (opener === '<xai:tool_usage_card') {
+      const { name, args } = parseToolCard(tag);
+      out += renderer.toolCard(name, args);
+    } else if (opener === '<grok:render') {
+      const cardId = /card_id="([^"]*)"/.exec(tag)?.[1] ?? '';
+      const type = /\btype="([^"]*)"/.exec(tag.replace(/card_type="[^"]*"/, ''))?.[1] ?? '';
+      out += renderer.render(cardId, type);
+    }
+    // Artifact tags are dropped; their inner text is ordinary content and stays.
+    i = lt + tag.length;
+  }
+  return [out, ''];
+}
+
+/** One buffer per channel (thinking, answer). */
+export function createMarkupBuffer(renderer: MarkupRenderer) {
+  let held = '';
+  return {
+    push(token: string): string {
+      const [released, rest] = convert(held + token, renderer);
+      if (rest.length > MAX_HOLD) {
+        held = '';
+        return released + rest;
+      }
+      held = rest;
+      return released;
+    },
+    /** End of stream: whatever is still held is not valid markup; drop an unfinished tag. */
+    flush(): string {
+      const rest = held;
+      held = '';
+      return OPENERS.some((o) => rest.startsWith(o)) ? '' : rest;
+    },
+  };
+}

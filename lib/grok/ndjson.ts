@@ -1,0 +1,66 @@
+/**
+ * @module grok/ndjson
+ * Bytes → JSON frames (spec §5.1). Survives frames and UTF-8 characters split across network chunks,
+ * CRLF, blank and garbage lines, and the SSE-wrapped form (`data: {…}`, `event:` lines, `data: [DONE]`).
+ */
+
+export type Frame = Record<string, unknown>;
+
+/** Frames larger than this are treated as a broken stream rather than buffered forever. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+export class FrameTooLargeError extends Error {
+  constructor() {
+    super(`upstream frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  }
+}
+
+/** Parses one line; returns a frame, `'done'` for an SSE terminator, or undefined to skip it. */
+export function parseLine(raw: string): Frame | 'done' | undefined {
+  let line = raw.trim();
+  if (line === '' || line.startsWith(':') || line.startsWith('event:') || line.startsWith('id:') || line.startsWith('retry:')) return undefined;
+  if (line.startsWith('data:')) line = line.slice(5).trim();
+  if (line === '[DONE]') return 'done';
+  if (line[0] !== '{') return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Frame) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TransformStream from upstream body bytes to parsed frames. */
+export function createFrameDecoder(maxFrameBytes = MAX_FRAME_BYTES): TransformStream<Uint8Array, Frame> {
+  const decoder = new TextDecoder('utf-8');
+  let buffer = '';
+  let done = false;
+
+  const drain = (controller: TransformStreamDefaultController<Frame>) => {
+    let start = 0;
+    let nl: number;
+    while (!done && (nl = buffer.indexOf('\n', start)) !== -1) {
+      const frame = parseLine(buffer.slice(start, nl));
+      start = nl + 1;
+      if (frame === 'done') done = true;
+      else if (frame) controller.enqueue(frame);
+    }
+    buffer = done ? '' : buffer.slice(start);
+    if (buffer.length > maxFrameBytes) throw new FrameTooLargeError();
+  };
+
+  return new TransformStream<Uint8Array, Frame>({
+    transform(chunk, controller) {
+      if (done) return;
+      buffer += decoder.decode(chunk, { stream: true });
+      drain(controller);
+    },
+    flush(controller) {
+      if (done) return;
+      buffer += decoder.decode();
+      drain(controller);
+      const last = parseLine(buffer);
+      if (last && last !== 'done') controller.enqueue(last);
+    },
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * @module openai/chunks
+ * Internal events → `chat.completion.chunk` objects (streaming) or one `chat.completion` (non-stream).
+ * Both go through the same accumulator, so a non-stream answer is exactly what the stream would have said.
+ */
+import type { GrokEvent } from '@/lib/grok/events';
+import type { Settings } from '@/lib/settings/schema';
+import { estimateTokens } from './flatten';
+
+export type ReasoningOutput = Settings['reasoning_output'];
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  completion_tokens_details: { reasoning_tokens: number };
+}
+
+export interface UrlCitation {
+  type: 'url_citation';
+  url_citation: { url: string; title: string; start_index: number; end_index: number };
+}
+
+export interface ChatEncoderOptions {
+  id: string;
+  created: number;
+  model: string;
+  reasoningOutput: ReasoningOutput;
+  promptTokens: number;
+  /** Renders image/video events as content (markdown/HTML with gateway URLs); absent = media is not shown. */
+  renderMedia?: (event: Extract<GrokEvent, { type: 'image' | 'video' }>) => string | undefined;
+}
+
+interface Delta {
+  role?: 'assistant';
+  content?: string;
+  reasoning_content?: string;
+  annotations?: UrlCitation[];
+}
+
+export function createChatEncoder(opts: ChatEncoderOptions) {
+  let content = '';
+  let reasoning = '';
+  let thinkOpen = false;
+  const citations: { url: string; title?: string }[] = [];
+
+  const chunk = (delta: Delta, finish: string | null = null) => ({
+    id: opts.id,
+    object: 'chat.completion.chunk' as const,
+    created: opts.created,
+    model: opts.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+
+  const answer = (text: string): Delta => {
+    let out = text;
+    if (thinkOpen) {
+      out = `\n</think>\n${out}`;
+      thinkOpen = false;
+    }
+    content += out;
+    return { content: out };
+  };
+
+  const annotations = (): UrlCitation[] =>
+    citations.map(({ url, title }) => {
+      const marker = content.indexOf(`](${url})`);
+      const start = marker === -1 ? 0 : Math.max(0, content.lastIndexOf('[[', marker));
+      const end = marker === -1 ? 0 : marker + url.length + 3;
+      return { type: 'url_citation', url_citation: { url, title: title ?? url, start_index: start, end_index: end } };
+    });
+
+  const usage = (): Usage => {
+    const reasoningTokens = estimateTokens(reasoning);
+    // In think_tags mode the reasoning is already part of `content`.
+    const completion = estimateTokens(content) + (opts.reasoningOutput === 'think_tags' ? 0 : reasoningTokens);
+    return {
+      prompt_tokens: opts.promptTokens,
+      completion_tokens: completion,
+      total_tokens: opts.promptTokens + completion,
+      completion_tokens_details: { reasoning_tokens: reasoningTokens },
+    };
+  };
+
+  return {
+    /** The first chunk of a stream. */
+    start: () => chunk({ role: 'assistant', content: '' }),
+
+    /** Chunks for one event (usually zero or one). */
+    event(event: GrokEvent): ReturnType<typeof chunk>[] {
+      switch (event.type) {
+        case 'meta':
+          return [];
+        case 'thinking': {
+          reasoning += event.text;
+          if (opts.reasoningOutput === 'hidden') return [];
+          if (opts.reasoningOutput === 'reasoning_content') return [chunk({ reasoning_content: event.text })];
+          let out = event.text;
+          if (!thinkOpen && !content) {
+            thinkOpen = true;
+            out = `<think>\n${out}`;
+          } else if (!thinkOpen) return [];
+          content += out;
+          return [chunk({ content: out })];
+        }
+        case 'text':
+          return [chunk(answer(event.text))];
+        case 'citation':
+          citations.push({ url: event.url, title: event.title });
+          return [];
+        case 'image':
+        case 'video': {
+          const md = opts.renderMedia?.(event);
+          return md ? [chunk(answer(md))] : [];
+        }
+        default:
+          return [];
+      }
+    },
+
+    /** The terminal chunk (closes an open think block first). */
+    finish(reason: 'stop' | 'length' = 'stop') {
+      const out: ReturnType<typeof chunk>[] = [];
+      if (thinkOpen) out.push(chunk(answer('')));
+      const delta: Delta = {};
+      if (citations.length) delta.annotations = annotations();
+      out.push(chunk(delta, reason));
+      return out;
+    },
+
+    /** The usage-only chunk of `stream_options.include_usage`. */
+    usageChunk: () => ({ ...chunk({}), choices: [], usage: usage() }),
+
+    usage,
+
+    /** The non-stream `chat.completion`, from everything accumulated. */
+    completion(reason: 'stop' | 'length' = 'stop') {
+      if (thinkOpen) answer('');
+      const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
+      if (opts.reasoningOutput === 'reasoning_content' && reasoning) message.reasoning_content = reasoning;
+      message.annotations = annotations();
+      return {
+        id: opts.id,
+        object: 'chat.completion' as const,
+        created: opts.created,
+        model: opts.model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: reason }],
+        usage: usage(),
+      };
+    },
+
+    get hasOutput() {
+      return content.length > 0 || reasoning.length > 0;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * @module openai/schemas
+ * Request schemas for the OpenAI-compatible API. Unknown fields are accepted (clients send many) but every
+ * field we read is validated; a zod issue becomes a 400 whose `param` is the issue path.
+ */
+import { z } from 'zod';
+import { GatewayError } from '@/lib/errors';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.union([z.string().min(1), z.object({ url: z.string().min(1), detail: z.string().optional() })]),
+});
+/** Parts we accept but do not forward (audio, files) are tolerated, not silently mis-read. */
+const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url', 'malformed content part') });
+export const contentPartSchema = z.union([textPart, imagePart, otherPart]);
+
+const toolCallSchema = z.looseObject({
+  id: z.string().optional(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string(), arguments: z.string().optional() }),
+});
+
+export const chatMessageSchema = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(contentPartSchema), z.null()]).optional(),
+  name: z.string().optional(),
+  tool_calls: z.array(toolCallSchema).optional(),
+  tool_call_id: z.string().optional(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const chatCompletionRequestSchema = z.looseObject({
+  model: z.string().min(1, 'model is required'),
+  messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message'),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  n: z.number().int().min(1).max(1, 'only n=1 is supported').nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  reasoning_effort: z.string().nullish(),
+  user: z.string().nullish(),
+});
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
+
+/** Parses a body with a schema, turning the first zod issue into a 400 with `param`. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const param = issue.path.length ? issue.path.map(String).join('.').replace(/\.(\d+)/g, '[$1]') : null;
+  const where = param ? `${param}: ` : '';
+  throw new GatewayError('invalid_request', `${where}${issue.message}`, { param });
+}
+
+/** Reads a JSON body; malformed JSON is the client's mistake (400), never a 500. */
+export async function readJsonBody(req: Request, maxBytes = 32 * 1024 * 1024): Promise<unknown> {
+  const length = Number(req.headers.get('content-length') ?? 0);
+  if (length > maxBytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
+  const text = await req.text();
+  if (text.length > maxBytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
+  if (!text.trim()) throw new GatewayError('invalid_json', 'request body is empty; expected JSON');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('invalid_json', 'request body is not valid JSON');
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * @module openai/sse
+ * The owner of an SSE response: headers, `data:` framing, `: ping` comments during silence, exactly one
+ * terminal sequence (an `error` data frame on failure, then `data: [DONE]`), closing in `finally`, and
+ * aborting the producer when the client goes away.
+ */
+import { toGatewayError } from '@/lib/errors';
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode('data: [DONE]\n\n');
+const PING = encoder.encode(': ping\n\n');
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+export interface SseOptions {
+  keepaliveMs: number;
+  /** Whether to end with `data: [DONE]` (OpenAI chat) or not (Responses API, images). */
+  done?: boolean;
+  /** Called once after the stream ended for any reason (client cancel included). */
+  onClose?: (outcome: { error?: unknown; cancelled: boolean }) => void;
+}
+
+export type SseSend = (data: unknown, event?: string) => void;
+
+export function encodeSse(data: unknown, event?: string): Uint8Array {
+  return encoder.encode(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+}
+
+/**
+ * Runs `produce` and streams what it sends. A thrown error becomes an OpenAI error frame (its safe message,
+ * never a raw exception text) followed by `[DONE]`.
+ */
+export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Promise<void>, opts: SseOptions): Response {
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let lastWrite = Date.now();
+      const write = (bytes: Uint8Array) => {
+        if (closed) return;
+        lastWrite = Date.now();
+        controller.enqueue(bytes);
+      };
+      timer = setInterval(() => {
+        if (Date.now() - lastWrite >= opts.keepaliveMs) write(PING);
+      }, Math.max(250, Math.min(opts.keepaliveMs, 5_000)));
+
+      const send: SseSend = (data, event) => write(encodeSse(data, event));
+      let error: unknown;
+      produce(send, abort.signal)
+        .catch((e) => {
+          error = e;
+          if (!abort.signal.aborted) send(toGatewayError(e).toJSON());
+        })
+        .finally(() => {
+          clearInterval(timer);
+          if (!closed) {
+            if (opts.done !== false) write(DONE);
+            closed = true;
+            controller.close();
+          }
+          opts.onClose?.({ error, cancelled: abort.signal.aborted });
+        });
+    },
+    cancel() {
+      closed = true;
+      clearInterval(timer);
+      abort.abort();
+    },
+  });
+
+  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+}

@@ -1,0 +1,62 @@
+/**
+ * @module settings/schema
+ * Every operator setting, its default and its validation. The config page, `PUT /api/admin/settings` and the
+ * gateway all read this one schema; a setting that is listed here must change behaviour somewhere.
+ */
+import { z } from 'zod';
+import { modelOverrideSchema } from '@/lib/catalog/models';
+
+export const DEFAULT_USER_AGENT =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
+
+export const settingsSchema = z.object({
+  // upstream
+  upstream_profile: z.enum(['A', 'B']).default('B'),
+  statsig_mode: z.enum(['x1', 'e', 'static']).default('x1'),
+  statsig_static_value: z.string().max(500).default(''),
+  user_agent: z.string().min(10).max(500).default(DEFAULT_USER_AGENT),
+  cf_cookies: z.string().max(4000).default(''),
+  temporary_chats: z.boolean().default(true),
+  custom_instruction: z.string().max(4000).default(''),
+  // output
+  reasoning_output: z.enum(['reasoning_content', 'think_tags', 'hidden']).default('reasoning_content'),
+  keepalive_seconds: z.number().int().min(1).max(120).default(15),
+  // reliability
+  max_retries: z.number().int().min(0).max(5).default(2),
+  first_frame_timeout_seconds: z.number().int().min(5).max(600).default(60),
+  idle_timeout_seconds: z.number().int().min(5).max(600).default(120),
+  rate_limit_cooldown_seconds: z.number().int().min(10).max(86400).default(3600),
+  transient_cooldown_seconds: z.number().int().min(0).max(3600).default(30),
+  quota_sync_interval_seconds: z.number().int().min(0).max(86400).default(300),
+  // access and housekeeping
+  open_access: z.boolean().default(false),
+  log_retention_days: z.number().int().min(1).max(365).default(30),
+  models: z.array(modelOverrideSchema).max(200).default([]),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+export const SETTING_KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** Validates a partial update; returns field errors keyed by setting name. */
+export function validateSettingsPatch(input: unknown):
+  | { ok: true; patch: Partial<Settings> }
+  | { ok: false; fieldErrors: Record<string, string> } {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, fieldErrors: { _: 'expected an object of settings' } };
+  }
+  const fieldErrors: Record<string, string> = {};
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const field = settingsSchema.shape[key as SettingKey];
+    if (!field) {
+      fieldErrors[key] = 'unknown setting';
+      continue;
+    }
+    const r = field.safeParse(value);
+    if (r.success) patch[key] = r.data;
+    else fieldErrors[key] = r.error.issues.map((i) => i.message).join('; ');
+  }
+  return Object.keys(fieldErrors).length ? { ok: false, fieldErrors } : { ok: true, patch: patch as Partial<Settings> };
+}

@@ -1,0 +1,56 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/** Ports of the stack under test; distinct from `npm start` (8788) and `npm run demo` so they can coexist. */
+export const GATEWAY_PORT = 8790;
+export const FAKE_GROK_PORT = 18791;
+const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+const fake = `http://127.0.0.1:${FAKE_GROK_PORT}`;
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  },
+};
+
+export default defineConfig({
+  testDir: './e2e',
+  testIgnore: ['fake-grok/**'],
+  // API specs share one gateway and one account pool and reset them per test, so they run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  use: { baseURL: gateway, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'api', testMatch: 'api/**/*.spec.ts' },
+    { name: 'ui', testMatch: 'ui/**/*.spec.ts', use: chromium },
+  ],
+  webServer: [
+    {
+      command: `node e2e/fake-grok/server.mjs --port ${FAKE_GROK_PORT}`,
+      url: `${fake}/__fake/health`,
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+    {
+      command: 'node scripts/start.mjs',
+      url: `${gateway}/health`,
+      reuseExistingServer: false,
+      timeout: 300_000,
+      env: {
+        PORT: String(GATEWAY_PORT),
+        PERSIST_DIR: '.wrangler/test-state',
+        SKIP_BUILD: process.env.SKIP_BUILD ?? '1',
+        GROK_BASE_URL: fake,
+        GROK_ASSETS_URL: fake,
+        GROK_WS_URL: fake.replace('http', 'ws'),
+        SECRET_KEY: 'test-secret-key-for-e2e-only-0123456789',
+        ADMIN_USERNAME: 'admin',
+        ADMIN_PASSWORD: 'admin',
+      },
+    },
+  ],
+});

@@ -1,0 +1,16 @@
+// `npm test`: unit tests (vitest + the fake upstream's own node:test smoke test), then one production build,
+// then Playwright API and UI specs against that build on workerd with the fake grok upstream.
+import { rmSync } from 'node:fs';
+import { ROOT, build, run } from './lib.mjs';
+
+const step = (name) => console.log(`\n=== ${name} ===\n`);
+
+step('unit tests (vitest)');
+await run('npx', ['vitest', 'run']);
+step('fake upstream smoke test (node:test)');
+await run('node', ['--test', 'e2e/fake-grok/']);
+step('production build (next-on-pages)');
+await build();
+rmSync(`${ROOT}.wrangler/test-state`, { recursive: true, force: true });
+step('end-to-end (Playwright: real build on workerd + fake grok)');
+await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env: { ...process.env, SKIP_BUILD: '1' } });
