@@ -27,8 +27,10 @@ const envSchema = z.object({
   /** Local midnight for the media cache, in minutes east of UTC (480 = UTC+8). */
   CACHE_RESET_TZ_OFFSET_MINUTES: intVar(480, z.number().int().min(-840).max(840)),
   KV_CACHE_MAX_BYTES: intVar(26_214_400, z.number().int().positive()),
-  BUILD_SHA: optional.default('dev'),
-});
+  /** Build id shown by /health; Cloudflare Pages provides CF_PAGES_COMMIT_SHA when BUILD_SHA is not set. */
+  BUILD_SHA: optional,
+  CF_PAGES_COMMIT_SHA: optional,
+}).transform(({ CF_PAGES_COMMIT_SHA, ...env }) => ({ ...env, BUILD_SHA: env.BUILD_SHA ?? CF_PAGES_COMMIT_SHA?.slice(0, 12) ?? 'dev' }));
 
 export type Env = z.infer<typeof envSchema>;
 

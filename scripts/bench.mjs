@@ -1,0 +1,189 @@
+// `npm run bench`: gateway overhead measured side by side with the fake upstream called directly, in one run.
+// Loopback only, bounded loops. Prints a table (and writes bench-results/latest.json, not committed).
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { ROOT, build, buildExists, migrate, serve, waitForHttp } from './lib.mjs';
+
+const GW_PORT = 8795;
+const FAKE_PORT = 18795;
+const gw = `http://127.0.0.1:${GW_PORT}`;
+const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
+const persistTo = '.wrangler/bench-state';
+const TOKENS = Array.from({ length: 8 }, (_, i) => `eyJhbGciOiJIUzI1NiJ9.YmVuY2g${i}.bench-signature-${i}-abcdef`);
+const LONG = 1000;
+const FRAME_DELAY_MS = 1;
+
+// ---- stack ------------------------------------------------------------------------------------
+if (process.env.SKIP_BUILD !== '1' || !buildExists()) await build();
+rmSync(`${ROOT}${persistTo}`, { recursive: true, force: true });
+await migrate(persistTo);
+const fake = spawn('node', ['e2e/fake-grok/server.mjs', '--port', String(FAKE_PORT)], { cwd: ROOT, stdio: 'ignore' });
+process.env.GROK_BASE_URL = fakeUrl;
+process.env.GROK_ASSETS_URL = fakeUrl;
+const secret = 'bench-secret-key-0123456789abcdef';
+const server = serve({ port: GW_PORT, persistTo, vars: { SECRET_KEY: secret }, stdio: 'ignore' });
+const stopAll = () => {
+  server.kill('SIGTERM');
+  fake.kill('SIGTERM');
+};
+process.on('exit', stopAll);
+await waitForHttp(`${fakeUrl}/__fake/health`, { timeoutMs: 20_000 });
+await waitForHttp(`${gw}/health`);
+
+const headers = { 'content-type': 'application/json', origin: gw };
+let cookie = '';
+async function admin(path, body, method = 'POST') {
+  const res = await fetch(`${gw}/api/admin${path}`, { method, headers: { ...headers, cookie }, body: body && JSON.stringify(body) });
+  const c = res.headers.get('set-cookie');
+  if (c) cookie = c.split(';')[0];
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+await admin('/login', { username: 'admin', password: 'admin' });
+await admin('/password', { current: 'admin', next: 'bench-password' });
+await admin('/tokens', { tokens: TOKENS, type: 'sso' });
+await admin('/settings', { quota_sync_interval_seconds: 0 }, 'PUT');
+const { key } = await admin('/keys', { name: 'bench' });
+await fetch(`${fakeUrl}/__fake/options`, { method: 'POST', headers, body: JSON.stringify({ quotaTotal: 10_000_000 }) });
+
+// ---- clients ----------------------------------------------------------------------------------
+const prompt = (scenario) => `bench ${scenario} #delay:${FRAME_DELAY_MS}`;
+
+/** Streams one answer; returns ms to the first content byte and to the end. */
+async function timedStream(url, init, firstMarker) {
+  const t0 = performance.now();
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let first;
+  let tail = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (first === undefined) {
+      tail = (tail + decoder.decode(value, { stream: true })).slice(-200);
+      if (tail.includes(firstMarker)) first = performance.now() - t0;
+    }
+  }
+  return { first: first ?? NaN, total: performance.now() - t0 };
+}
+
+let tokenTurn = 0;
+const direct = (scenario) =>
+  timedStream(
+    `${fakeUrl}/rest/app-chat/conversations/new`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}`, 'x-statsig-id': 'bench' },
+      body: JSON.stringify({ message: prompt(scenario), modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4', fileAttachments: [] }),
+    },
+    '"token":"w0',
+  );
+const viaGateway = (scenario) =>
+  timedStream(
+    `${gw}/v1/chat/completions`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: 'grok-4', stream: true, messages: [{ role: 'user', content: prompt(scenario) }] }),
+    },
+    '"content":"w0',
+  );
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function latency(fn, concurrency, rounds) {
+  const firsts = [];
+  const totals = [];
+  for (let r = 0; r < rounds; r++) {
+    const results = await Promise.all(Array.from({ length: concurrency }, () => fn(`#scenario:long:${LONG}`)));
+    for (const x of results) {
+      firsts.push(x.first);
+      totals.push(x.total);
+    }
+  }
+  return { p50First: pct(firsts, 50), p99First: pct(firsts, 99), p50Total: pct(totals, 50), p99Total: pct(totals, 99) };
+}
+
+async function throughput(kind, seconds, concurrency) {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  let failed = 0;
+  const one = async () => {
+    while (performance.now() < until) {
+      try {
+        const res =
+          kind === 'gateway'
+            ? await fetch(`${gw}/v1/chat/completions`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+                body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'bench #scenario:plain #delay:0' }] }),
+              })
+            : await fetch(`${fakeUrl}/rest/app-chat/conversations/new`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}` },
+                body: JSON.stringify({ message: 'bench #scenario:plain #delay:0', modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4' }),
+              });
+        await res.arrayBuffer();
+        if (res.ok) done++;
+        else failed++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, one));
+  return { rps: done / ((performance.now() - t0) / 1000), failed };
+}
+
+// ---- run --------------------------------------------------------------------------------------
+console.log('warming up…');
+for (let i = 0; i < 5; i++) {
+  await direct('#scenario:long:50');
+  await viaGateway('#scenario:long:50');
+}
+
+const rows = [];
+for (const [concurrency, rounds] of [
+  [1, 20],
+  [64, 2],
+]) {
+  console.log(`streaming ${LONG}-token answers at concurrency ${concurrency}…`);
+  const d = await latency(direct, concurrency, rounds);
+  const g = await latency(viaGateway, concurrency, rounds);
+  rows.push({ concurrency, direct: d, gateway: g });
+}
+console.log('non-stream saturation (8 s each, 32 connections)…');
+const satDirect = await throughput('direct', 8, 32);
+const satGateway = await throughput('gateway', 8, 32);
+
+const f = (n) => (Number.isFinite(n) ? n.toFixed(1).padStart(8) : '     n/a');
+const streamMs = LONG * FRAME_DELAY_MS;
+console.log(`\nStreamed answer: ${LONG} tokens, upstream paces frames ≥${FRAME_DELAY_MS} ms apart (≥${streamMs} ms per answer).`);
+console.log('times in ms            |  direct p50  p99 |  gateway p50  p99 |  added p50  p99');
+for (const r of rows) {
+  for (const [label, a, b] of [
+    ['first content byte', 'p50First', 'p99First'],
+    ['total', 'p50Total', 'p99Total'],
+  ]) {
+    console.log(
+      `c=${String(r.concurrency).padEnd(3)} ${label.padEnd(18)} |${f(r.direct[a])}${f(r.direct[b])} |${f(r.gateway[a])}${f(r.gateway[b])} |${f(r.gateway[a] - r.direct[a])}${f(r.gateway[b] - r.direct[b])}`,
+    );
+  }
+}
+const unbuffered = rows.every((r) => r.gateway.p99First < r.direct.p50Total / 2);
+console.log(`\nno buffering (gateway first byte p99 < half of upstream's stream time): ${unbuffered ? 'yes' : 'NO'}`);
+console.log(`non-stream req/s at saturation: direct ${satDirect.rps.toFixed(0)}, gateway ${satGateway.rps.toFixed(0)} (ratio ${(satGateway.rps / satDirect.rps).toFixed(3)}; failures ${satDirect.failed}/${satGateway.failed})`);
+const p50Added = rows[0].gateway.p50First - rows[0].direct.p50First;
+console.log(`target: ≤ 3 ms p50 added at concurrency 1 → measured ${p50Added.toFixed(1)} ms\n`);
+
+mkdirSync(`${ROOT}bench-results`, { recursive: true });
+writeFileSync(`${ROOT}bench-results/latest.json`, JSON.stringify({ at: new Date().toISOString(), rows, satDirect, satGateway, unbuffered }, null, 2));
+stopAll();
+process.exit(0);
