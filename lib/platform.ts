@@ -67,6 +67,15 @@ export function getPlatform(): Platform {
     env: parseEnv(raw),
     bindings: { DB: raw.DB, KV_CACHE: raw.KV_CACHE },
     waitUntil: (p) => ctx.waitUntil(p.catch((e) => console.error('background task failed', e))),
-    fetch: globalThis.fetch.bind(globalThis),
+    fetch: platformFetch,
   };
 }
+
+/**
+ * Next patches the global fetch for its data cache; the patched one does not hand back `response.webSocket`
+ * (outbound WebSockets) and adds work per call. The original is kept on the patched function.
+ */
+const platformFetch: typeof fetch = (() => {
+  const patched = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
+  return (patched._nextOriginalFetch ?? patched).bind(globalThis);
+})();

@@ -14,7 +14,7 @@ import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
 import { admitRequest } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
-import { createUpstreamRunner } from './upstream';
+import { conversationTransport, createUpstreamRunner } from './upstream';
 import { runHousekeeping } from './housekeeping';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
@@ -46,7 +46,7 @@ export async function handleChatCompletions(req: Request, platform: Platform): P
     log.set({ promptTokens });
 
     admission = await admitRequest(ctx, caller, model);
-    const runner = createUpstreamRunner(ctx, { model, message: prompt.text, files }, req.signal);
+    const runner = createUpstreamRunner(ctx, { model, files, transport: conversationTransport({ message: prompt.text, model }) }, req.signal);
     const encoder = createChatEncoder({
       id: `chatcmpl-${crypto.randomUUID().replace(/-/g, '')}`,
       created: Math.floor(ctx.now() / 1000),

@@ -4,7 +4,7 @@
  * and on failure apply the account's new state and retry on another account — bounded by `max_retries`
  * and never after visible output reached the client.
  */
-import { openConversation, uploadFile } from '@/lib/grok/client';
+import { openConversation, uploadFile, type Opened, type UploadResult } from '@/lib/grok/client';
 import type { GrokEvent } from '@/lib/grok/events';
 import type { UpstreamFailure } from '@/lib/grok/errors';
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
@@ -20,13 +20,47 @@ import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
 import { quotaSyncDue, syncQuota } from './quota';
 
+/** What one attempt on one account does once its attachments are uploaded. */
+export interface AttemptInput {
+  ctx: GatewayContext;
+  token: TokenRow;
+  /** The decrypted sso value. */
+  raw: string;
+  uploads: UploadResult[];
+  signal?: AbortSignal;
+}
+export type Transport = (a: AttemptInput) => Promise<Opened<AsyncIterable<GrokEvent>>>;
+
 export interface UpstreamJob {
   model: ModelEntry;
-  message: string;
   files?: PreparedFile[];
-  /** Extra payload fields for media flows (image count, tool overrides, model config). */
+  transport: Transport;
+}
+
+/** The REST conversation (E1) as a transport; media flows pass payload extras and a Referer. */
+export function conversationTransport(spec: {
+  message: string;
   payload?: Partial<Omit<ChatPayloadInput, 'profile' | 'model' | 'message' | 'fileAttachments' | 'temporary'>>;
   referer?: string;
+  model: ChatPayloadInput['model'];
+}): Transport {
+  return ({ ctx, raw, uploads, signal }) =>
+    openConversation(ctx.grok, {
+      token: raw,
+      payload: buildChatPayload({
+        ...spec.payload,
+        profile: ctx.settings.upstream_profile,
+        model: spec.model,
+        message: spec.message,
+        fileAttachments: uploads.map((u) => u.fileMetadataId),
+        temporary: ctx.settings.temporary_chats,
+        customInstruction: ctx.settings.custom_instruction || undefined,
+      }),
+      signal,
+      referer: spec.referer,
+      firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
+      idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
+    });
 }
 
 export interface Attempt {
@@ -119,32 +153,16 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     tried.push(token.id);
     served = token;
     const raw = await tokenValue(token);
-    const fileIds: string[] = [];
+    const uploads: UploadResult[] = [];
     for (const file of job.files ?? []) {
       const up = await uploadFile(ctx.grok, raw, file, signal);
       if (!up.ok) {
         await record(token, up.failure);
         return up.failure;
       }
-      fileIds.push(up.value.fileMetadataId);
+      uploads.push(up.value);
     }
-    const payload = buildChatPayload({
-      ...job.payload,
-      profile: ctx.settings.upstream_profile,
-      model: job.model,
-      message: job.message,
-      fileAttachments: fileIds,
-      temporary: ctx.settings.temporary_chats,
-      customInstruction: ctx.settings.custom_instruction || undefined,
-    });
-    const opened = await openConversation(ctx.grok, {
-      token: raw,
-      payload,
-      signal,
-      referer: job.referer,
-      firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
-      idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
-    });
+    const opened = await job.transport({ ctx, token, raw, uploads, signal });
     if (!opened.ok) {
       await record(token, opened.failure);
       return opened.failure;

@@ -16,7 +16,7 @@ export type GrokEvent =
   | { type: 'citation'; url: string; title?: string; snippet?: string }
   | { type: 'image_progress'; index: number; progress: number }
   /** `path` is what upstream returned: a relative asset path or an absolute URL. */
-  | { type: 'image'; index: number; path: string }
+  | { type: 'image'; index: number; path: string; b64?: string }
   | { type: 'video_progress'; progress: number }
   | { type: 'video'; path: string; thumbnailPath?: string }
   | { type: 'error'; failure: UpstreamFailure }

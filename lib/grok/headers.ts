@@ -95,3 +95,16 @@ export function assetHeaders({ token, settings, origin }: HeaderOptions, range?:
   if (range) h.range = range;
   return h;
 }
+
+/** WebSocket upgrade headers (spec §2.4): no content type, no statsig. */
+export function wsHeaders({ token, settings, origin }: HeaderOptions, extraCookie = ''): Record<string, string> {
+  return {
+    origin,
+    'user-agent': settings.user_agent,
+    'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+    'cache-control': 'no-cache',
+    pragma: 'no-cache',
+    ...clientHints(settings.user_agent),
+    cookie: cookieHeader(token, settings.cf_cookies) + extraCookie,
+  };
+}
