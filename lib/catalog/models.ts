@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const modelEntrySchema = z.object({
+/** Field validators without defaults, so an override names only what it changes. */
+const modelFields = {
   id: z.string().min(1).max(100),
   displayName: z.string().max(100).optional(),
   /** Profile A: `modelName` + `modelMode`. */
@@ -16,20 +17,31 @@ export const modelEntrySchema = z.object({
   /** Model name for the rate-limit query (E5, Profile A). */
   rateLimitModel: z.string().min(1),
   /** Local quota units per request when the live count is unknown. */
-  units: z.number().int().min(0).max(100).default(1),
+  units: z.number().int().min(0).max(100),
   /** `super` models only run on ssoSuper accounts; `basic` models prefer sso and fall back to ssoSuper. */
-  tier: z.enum(['basic', 'super']).default('basic'),
+  tier: z.enum(['basic', 'super']),
   /** Which account quota bucket the model draws from. */
-  bucket: z.enum(['default', 'heavy']).default('default'),
-  kind: z.enum(['chat', 'image', 'image_edit', 'video']).default('chat'),
-  thinks: z.boolean().default(false),
-  aliases: z.array(z.string()).default([]),
-  enabled: z.boolean().default(true),
+  bucket: z.enum(['default', 'heavy']),
+  kind: z.enum(['chat', 'image', 'image_edit', 'video']),
+  thinks: z.boolean(),
+  aliases: z.array(z.string()),
+  enabled: z.boolean(),
+};
+
+export const modelEntrySchema = z.object({
+  ...modelFields,
+  units: modelFields.units.default(1),
+  tier: modelFields.tier.default('basic'),
+  bucket: modelFields.bucket.default('default'),
+  kind: modelFields.kind.default('chat'),
+  thinks: modelFields.thinks.default(false),
+  aliases: modelFields.aliases.default([]),
+  enabled: modelFields.enabled.default(true),
 });
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
 /** An operator override: `id` plus any fields to change (a new id adds a model). */
-export const modelOverrideSchema = modelEntrySchema.partial().extend({ id: z.string().min(1).max(100) });
+export const modelOverrideSchema = z.object(modelFields).partial().extend({ id: modelFields.id });
 export type ModelOverride = z.infer<typeof modelOverrideSchema>;
 
 type Def = Omit<z.input<typeof modelEntrySchema>, 'modelName' | 'modelMode' | 'rateLimitModel'> & {

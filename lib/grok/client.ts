@@ -211,3 +211,51 @@ export async function fetchRateLimits(
     return { ok: false, failure: { kind: 'transient', message: 'rate-limit answer was not JSON', retryable: true, tokenAtFault: false } };
   }
 }
+
+/** E6: creates the Imagine "post" that a video (or edit) hangs off. */
+export async function createMediaPost(
+  config: GrokClientConfig,
+  token: string,
+  body: { mediaType: 'MEDIA_POST_TYPE_VIDEO' | 'MEDIA_POST_TYPE_IMAGE'; prompt?: string; mediaUrl?: string },
+  signal?: AbortSignal,
+): Promise<Opened<{ postId: string }>> {
+  let res: Response;
+  try {
+    res = await post(config, '/rest/media/post/create', token, body, signal, '/imagine');
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  const text = await readErrorBody(res);
+  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
+  try {
+    const id = (JSON.parse(text) as { post?: { id?: unknown } }).post?.id;
+    if (typeof id === 'string' && id) return { ok: true, value: { postId: id } };
+  } catch {
+    /* fall through */
+  }
+  return { ok: false, failure: { kind: 'transient', message: 'media post answered without an id', retryable: true, tokenAtFault: false } };
+}
+
+/** E12: downloads one generated asset with the owning account's cookie (for `b64_json`). */
+export async function fetchAsset(
+  config: GrokClientConfig,
+  token: string,
+  url: URL,
+  headers: Record<string, string>,
+  maxBytes: number,
+): Promise<Opened<{ bytes: Uint8Array; contentType: string }>> {
+  let res: Response;
+  try {
+    res = await config.fetch(url, { headers });
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  if (!res.ok) {
+    const text = await readErrorBody(res);
+    // A missing asset is not the account's fault.
+    return { ok: false, failure: { ...classifyHttpFailure(res.status, res.headers, text), tokenAtFault: false } };
+  }
+  const buf = new Uint8Array(await res.arrayBuffer());
+  if (buf.byteLength > maxBytes) return { ok: false, failure: { kind: 'rejected', message: 'asset too large', retryable: false, tokenAtFault: false } };
+  return { ok: true, value: { bytes: buf, contentType: res.headers.get('content-type') ?? 'application/octet-stream' } };
+}

@@ -10,9 +10,15 @@ export type Frame = Record<string, unknown>;
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export class FrameTooLargeError extends Error {
-  constructor() {
-    super(`upstream frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  constructor(limit: number) {
+    super(`upstream frame exceeds ${limit} bytes`);
   }
+}
+
+const utf8 = new TextEncoder();
+/** UTF-8 size, computed only when the cheap character count says it might matter. */
+function tooLarge(text: string, limit: number): boolean {
+  return text.length > limit || (text.length * 3 > limit && utf8.encode(text).byteLength > limit);
 }
 
 /** Parses one line; returns a frame, `'done'` for an SSE terminator, or undefined to skip it. */
@@ -40,13 +46,15 @@ export function createFrameDecoder(maxFrameBytes = MAX_FRAME_BYTES): TransformSt
     let start = 0;
     let nl: number;
     while (!done && (nl = buffer.indexOf('\n', start)) !== -1) {
-      const frame = parseLine(buffer.slice(start, nl));
+      const line = buffer.slice(start, nl);
+      if (tooLarge(line, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
+      const frame = parseLine(line);
       start = nl + 1;
       if (frame === 'done') done = true;
       else if (frame) controller.enqueue(frame);
     }
     buffer = done ? '' : buffer.slice(start);
-    if (buffer.length > maxFrameBytes) throw new FrameTooLargeError();
+    if (tooLarge(buffer, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
   };
 
   return new TransformStream<Uint8Array, Frame>({

@@ -64,9 +64,10 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
 
   const annotations = (): UrlCitation[] =>
     citations.map(({ url, title }) => {
-      const marker = content.indexOf(`](${url})`);
-      const start = marker === -1 ? 0 : Math.max(0, content.lastIndexOf('[[', marker));
-      const end = marker === -1 ? 0 : marker + url.length + 3;
+      // The span of the inline `[[n]](url)` marker; sources never cited inline get an empty span at 0.
+      const marker = new RegExp(`\\[\\[\\d+\\]\\]\\(${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`).exec(content);
+      const start = marker ? marker.index : 0;
+      const end = marker ? marker.index + marker[0].length : 0;
       return { type: 'url_citation', url_citation: { url, title: title ?? url, start_index: start, end_index: end } };
     });
 

@@ -21,6 +21,11 @@ export const settingsSchema = z.object({
   // output
   reasoning_output: z.enum(['reasoning_content', 'think_tags', 'hidden']).default('reasoning_content'),
   keepalive_seconds: z.number().int().min(1).max(120).default(15),
+  // media
+  image_generation_method: z.enum(['legacy', 'imagine_ws']).default('legacy'),
+  media_link_ttl_hours: z.number().int().min(1).max(24 * 365).default(168),
+  image_upload_max_mb: z.number().int().min(1).max(50).default(20),
+  video_timeout_seconds: z.number().int().min(30).max(1800).default(600),
   // reliability
   max_retries: z.number().int().min(0).max(5).default(2),
   first_frame_timeout_seconds: z.number().int().min(5).max(600).default(60),

@@ -1,0 +1,55 @@
+/**
+ * @module gateway/media
+ * Turns media events into what a chat client can show: progress as reasoning lines and finished images
+ * / videos as markdown / HTML pointing at signed gateway links (never at upstream hosts, which need the
+ * account cookie).
+ */
+import type { GrokEvent } from '@/lib/grok/events';
+import { signMediaUrl } from '@/lib/media/links';
+import type { GatewayContext } from './context';
+
+export function mediaLink(ctx: GatewayContext, origin: string, path: string, tokenId: string): Promise<string> {
+  return signMediaUrl(path, { origin, secret: ctx.secret, tokenId, ttlSeconds: ctx.settings.media_link_ttl_hours * 3600, now: ctx.now() });
+}
+
+/**
+ * Wraps an event stream for the chat encoders: `image`/`video` become text, progress becomes thinking.
+ * `owner` names the account serving the current attempt (its cookie is needed to fetch the media later).
+ */
+export async function* chatMediaEvents(
+  events: AsyncIterable<GrokEvent>,
+  ctx: GatewayContext,
+  origin: string,
+  owner: () => string | undefined,
+): AsyncGenerator<GrokEvent> {
+  const imageProgress = new Map<number, number>();
+  let sawMedia = false;
+  for await (const event of events) {
+    switch (event.type) {
+      case 'image_progress': {
+        if ((imageProgress.get(event.index) ?? -1) >= event.progress) break;
+        imageProgress.set(event.index, event.progress);
+        yield { type: 'thinking', text: `Image ${event.index + 1}: ${event.progress}%\n` };
+        break;
+      }
+      case 'video_progress':
+        yield { type: 'thinking', text: `Video: ${event.progress}%\n` };
+        break;
+      case 'image': {
+        const url = await mediaLink(ctx, origin, event.path, owner() ?? '');
+        yield { type: 'text', text: `${sawMedia ? '\n' : '\n\n'}![Generated Image](${url})` };
+        sawMedia = true;
+        break;
+      }
+      case 'video': {
+        const url = await mediaLink(ctx, origin, event.path, owner() ?? '');
+        const poster = event.thumbnailPath ? ` poster="${await mediaLink(ctx, origin, event.thumbnailPath, owner() ?? '')}"` : '';
+        yield { type: 'text', text: `${sawMedia ? '\n' : ''}<video src="${url}"${poster} controls="controls" width="500" height="300"></video>\n` };
+        sawMedia = true;
+        break;
+      }
+      default:
+        yield event;
+    }
+  }
+}
