@@ -1,8 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
 /** Ports of the stack under test; distinct from `npm start` (8788) and `npm run demo` so they can coexist. */
-export const GATEWAY_PORT = 8790;
-export const FAKE_GROK_PORT = 18791;
+export const GATEWAY_PORT = Number(process.env.E2E_GATEWAY_PORT ?? 8790);
+export const FAKE_GROK_PORT = Number(process.env.E2E_FAKE_GROK_PORT ?? 18791);
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 const fake = `http://127.0.0.1:${FAKE_GROK_PORT}`;
 

@@ -149,3 +149,24 @@ export const requestLogs = sqliteTable(
 );
 export type RequestLogRow = typeof requestLogs.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;
+
+/** Async video jobs (`POST /v1/videos`): state survives isolate restarts. */
+export const videoJobs = sqliteTable(
+  'video_jobs',
+  {
+    id: text('id').primaryKey(),
+    keyId: text('key_id'),
+    model: text('model').notNull(),
+    status: text('status', { enum: ['queued', 'in_progress', 'completed', 'failed'] }).notNull(),
+    progress: integer('progress').notNull().default(0),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    tokenId: text('token_id'),
+    videoPath: text('video_path'),
+    thumbnailPath: text('thumbnail_path'),
+    error: text('error', { mode: 'json' }).$type<{ message: string; code: string } | null>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('video_jobs_key_idx').on(t.keyId, t.createdAt)],
+);
+export type VideoJobRow = typeof videoJobs.$inferSelect;

@@ -90,3 +90,31 @@ export async function prepareAttachments(urls: string[], fetchImpl: typeof fetch
     }),
   );
 }
+
+const IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/webp': 'webp' };
+
+/** Sniffs PNG, JPEG and WebP signatures: a file's declared type is not trusted on its own. */
+function sniffImage(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  return undefined;
+}
+
+/** Validates multipart image files (type by content, size) before anything goes upstream. */
+export async function readImageUploads(entries: (File | string)[], maxBytes: number, param: string): Promise<PreparedFile[]> {
+  const files = entries.filter((e): e is File => typeof e !== 'string');
+  if (!files.length) throw new GatewayError('invalid_request', `${param} is required (one or more image files)`, { param });
+  if (files.length > 16) throw new GatewayError('invalid_request', 'At most 16 images per request', { param });
+  return Promise.all(
+    files.map(async (file, i) => {
+      if (file.size > maxBytes) throw new GatewayError('payload_too_large', `${param} ${i + 1} ("${file.name}") exceeds ${Math.round(maxBytes / 1048576)} MB`, { param });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const mimeType = sniffImage(bytes);
+      if (!mimeType) {
+        throw new GatewayError('invalid_request', `${param} ${i + 1} ("${file.name}") is not a PNG, JPEG or WebP image`, { param, code: 'invalid_image' });
+      }
+      return { name: `image-${i + 1}.${IMAGE_TYPES[mimeType]}`, mimeType, base64: bytesToBase64(bytes), size: bytes.byteLength };
+    }),
+  );
+}

@@ -14,7 +14,9 @@ import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
 import { admitRequest } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
-import { conversationTransport, createUpstreamRunner } from './upstream';
+import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
+import { chatMediaEvents } from './media';
+import { videoConfigSchema, videoTransport } from './video';
 import { runHousekeeping } from './housekeeping';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
@@ -34,19 +36,24 @@ export async function handleChatCompletions(req: Request, platform: Platform): P
     const body = parseBody(chatCompletionRequestSchema, await readJsonBody(req));
     const stream = body.stream === true;
     log.set({ model: body.model, stream });
-    const model = resolveModel(ctx, body.model, ['chat']);
+    const model = resolveModel(ctx, body.model, ['chat', 'image', 'video']);
     ensureModelAllowed(caller, model);
 
     const prompt = flattenMessages(body.messages);
     if (!prompt.text && !prompt.attachments.length) {
       throw new GatewayError('invalid_request', 'messages contain no text or images', { param: 'messages' });
     }
-    const files = await prepareAttachments(prompt.attachments, platform.fetch);
+    const video = model.kind === 'video' ? parseBody(videoConfigSchema, body.video_config ?? {}) : undefined;
+    // Video takes only the first image (the frame to animate).
+    const files = await prepareAttachments(video ? prompt.attachments.slice(0, 1) : prompt.attachments, platform.fetch);
     const promptTokens = estimateTokens(prompt.text);
     log.set({ promptTokens });
 
     admission = await admitRequest(ctx, caller, model);
-    const runner = createUpstreamRunner(ctx, { model, files, transport: conversationTransport({ message: prompt.text, model }) }, req.signal);
+    const transport = video ? videoTransport(model, prompt.text, video) : conversationTransport({ message: prompt.text, model });
+    const runner = createUpstreamRunner(ctx, { model, files, transport }, req.signal);
+    const origin = new URL(req.url).origin;
+    const events = (first: Attempt) => chatMediaEvents(runner.events(first), ctx, origin, () => runner.token?.id);
     const encoder = createChatEncoder({
       id: `chatcmpl-${crypto.randomUUID().replace(/-/g, '')}`,
       created: Math.floor(ctx.now() / 1000),
@@ -67,7 +74,7 @@ export async function handleChatCompletions(req: Request, platform: Platform): P
     const done = admission;
     if (!stream) {
       try {
-        for await (const event of runner.events(first)) encoder.event(event);
+        for await (const event of events(first)) encoder.event(event);
       } catch (e) {
         log.set(tokenFields());
         throw e;
@@ -83,7 +90,7 @@ export async function handleChatCompletions(req: Request, platform: Platform): P
     return sseResponse(
       async (send) => {
         send(encoder.start());
-        for await (const event of runner.events(first)) {
+        for await (const event of events(first)) {
           for (const chunk of encoder.event(event)) {
             log.firstByte();
             send(chunk);

@@ -7,7 +7,8 @@
 import type { GrokEvent } from './events';
 import { classifyInBandError, timeoutFailure } from './errors';
 import { wsHeaders, type HeaderOptions } from './headers';
-import { connectWebSocket } from './websocket';
+import { connectWebSocket, type WsConnection } from './websocket';
+import type { Opened } from './client';
 
 export interface ImagineConfig {
   fetch: typeof fetch;
@@ -29,22 +30,25 @@ type Obj = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export async function* imagineImages(
-  config: ImagineConfig,
-  token: string,
-  req: ImagineRequest,
-  opts: { signal?: AbortSignal; handshakeTimeoutMs: number; idleTimeoutMs: number; totalTimeoutMs: number },
-): AsyncGenerator<GrokEvent> {
+export interface ImagineOptions {
+  signal?: AbortSignal;
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  totalTimeoutMs: number;
+}
+
+/** Connects (a failed handshake is a classified failure, like a non-2xx E1) and returns the round's events. */
+export async function openImagine(config: ImagineConfig, token: string, req: ImagineRequest, opts: ImagineOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
   const url = `${config.wsUrl.replace(/\/$/, '')}/ws/imagine/listen`;
   const conn = await connectWebSocket(config.fetch, url, wsHeaders({ ...config.headers, token, origin: config.origin }), {
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     signal: opts.signal,
   });
-  if (!conn.ok) {
-    yield { type: 'error', failure: conn.failure };
-    return;
-  }
-  const { ws } = conn;
+  if (!conn.ok) return conn;
+  return { ok: true, value: imagineRound(conn.ws, req, opts) };
+}
+
+async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: ImagineOptions): AsyncGenerator<GrokEvent> {
   const requestId = crypto.randomUUID();
   const deadline = Date.now() + opts.totalTimeoutMs;
   try {

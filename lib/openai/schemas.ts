@@ -42,6 +42,8 @@ export const chatCompletionRequestSchema = z.looseObject({
   max_completion_tokens: z.number().int().positive().nullish(),
   reasoning_effort: z.string().nullish(),
   user: z.string().nullish(),
+  /** Video models only (spec §6.5): validated by the video module. */
+  video_config: z.record(z.string(), z.unknown()).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 

@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleImageEdits } from '@/lib/gateway/images';
+
+export const runtime = 'edge';
+
+export function POST(req: Request) {
+  return handleImageEdits(req, getPlatform());
+}

@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleImageGenerations } from '@/lib/gateway/images';
+
+export const runtime = 'edge';
+
+export function POST(req: Request) {
+  return handleImageGenerations(req, getPlatform());
+}

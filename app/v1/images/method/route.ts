@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleImageMethod } from '@/lib/gateway/images';
+
+export const runtime = 'edge';
+
+export function GET(req: Request) {
+  return handleImageMethod(req, getPlatform());
+}

@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleVideoContent } from '@/lib/gateway/videos';
+
+export const runtime = 'edge';
+
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  return handleVideoContent(req, getPlatform(), (await params).id);
+}

@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleCreateVideo } from '@/lib/gateway/videos';
+
+export const runtime = 'edge';
+
+export function POST(req: Request) {
+  return handleCreateVideo(req, getPlatform());
+}

@@ -1,0 +1,39 @@
+/** @module admin/cache — media cache usage, paged listing with preview links, delete one, purge all. */
+import { z } from 'zod';
+import { GatewayError } from '@/lib/errors';
+import { parseBody } from '@/lib/openai/schemas';
+import { cacheUsage, deleteCached, listCached, purgeCache } from '@/lib/cache/media-cache';
+import type { AdminContext } from './guard';
+
+const querySchema = z.object({
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  type: z.enum(['image', 'video']).optional(),
+});
+
+export async function get(req: Request, ctx: AdminContext): Promise<Response> {
+  const q = parseBody(querySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const kv = ctx.platform.bindings.KV_CACHE;
+  const [usage, page] = await Promise.all([cacheUsage(kv), listCached(kv, q)]);
+  return Response.json({
+    ...usage,
+    items: page.entries.map((e) => ({ ...e, preview: `/api/admin/cache/${encodeURIComponent(e.key)}` })),
+    cursor: page.cursor ?? null,
+  });
+}
+
+/** Serves a cached entry to the admin (previews in the dashboard). */
+export async function preview(ctx: AdminContext, key: string): Promise<Response> {
+  const hit = await ctx.platform.bindings.KV_CACHE.getWithMetadata<{ contentType: string }>(key, 'stream');
+  if (!hit.value || !key.startsWith('media/')) throw new GatewayError('not_found', 'Not in the cache');
+  return new Response(hit.value, { headers: { 'content-type': hit.metadata?.contentType ?? 'application/octet-stream', 'cache-control': 'no-store' } });
+}
+
+export async function removeOne(ctx: AdminContext, key: string): Promise<Response> {
+  if (!(await deleteCached(ctx.platform.bindings.KV_CACHE, key))) throw new GatewayError('not_found', 'Not in the cache');
+  return Response.json({ ok: true });
+}
+
+export async function purge(ctx: AdminContext): Promise<Response> {
+  return Response.json({ ok: true, deleted: await purgeCache(ctx.platform.bindings.KV_CACHE) });
+}
