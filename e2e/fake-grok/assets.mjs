@@ -1,5 +1,6 @@
 // Media bytes served on the asset paths (E12, spec §1, §5.9): uploaded files,
-// the generated images/videos named by the fixtures, and large benchmark
+// the generated images/videos named by the fixtures, images issued by the
+// Imagine WebSocket (`/imagine-public/images/<id>.jpg`), and large benchmark
 // images; plus HTTP Range handling.
 import { fixtureMediaPaths } from './fixtures.mjs';
 import { sha256Hex } from './http-util.mjs';
@@ -83,6 +84,36 @@ export function benchJpeg(size) {
   return bytes;
 }
 
+/** Size of a final Imagine image: its base64 is > 100 000 chars (CY-2 "final" threshold, spec §6.2). */
+export const IMAGINE_FINAL_BYTES = 76_000;
+
+/** Path (no leading slash) under which an Imagine image id is served. */
+export const imaginePath = (id) => `imagine-public/images/${id}.jpg`;
+
+const IMAGINE_PATH_RE = /^imagine-public\/images\/([0-9a-f-]{36})\.jpg$/;
+
+/**
+ * Bytes of an Imagine WebSocket image: a valid JPEG naming the id (distinct per
+ * id). `stage` "final" (served at the image URL) is padded with COM filler to
+ * IMAGINE_FINAL_BYTES; previews ("preview-50" …) stay small (< 1 KB).
+ */
+export function imagineJpeg(id, stage = 'final') {
+  const label = comSegment(Buffer.from(`fake-grok imagine ${id} ${stage}`));
+  const parts = [TINY_JPEG.subarray(0, 2), label];
+  if (stage === 'final') {
+    let left = IMAGINE_FINAL_BYTES - TINY_JPEG.length - label.length;
+    const pattern = Buffer.from('fake-grok imagine filler ');
+    while (left >= 4) {
+      let take = Math.min(left, 65537);
+      if (left - take > 0 && left - take < 4) take -= 4;
+      parts.push(comSegment(Buffer.alloc(take - 4).fill(pattern)));
+      left -= take;
+    }
+  }
+  parts.push(TINY_JPEG.subarray(2));
+  return Buffer.concat(parts);
+}
+
 function typeOf(path) {
   if (/\.mp4$/i.test(path)) return 'video/mp4';
   if (/\.png$/i.test(path)) return 'image/png';
@@ -100,6 +131,10 @@ export function resolveAsset(state, path) {
     const size = Number(bench[1]);
     if (!(size >= 1 && size <= MAX_BENCH_BYTES)) return { error: `bench size must be 1..${MAX_BENCH_BYTES}` };
     return { bytes: benchJpeg(size), contentType: 'image/jpeg' };
+  }
+  const imagine = IMAGINE_PATH_RE.exec(path);
+  if (imagine) {
+    return state.imagineImages.has(imagine[1]) ? { bytes: imagineJpeg(imagine[1]), contentType: 'image/jpeg' } : null;
   }
   const upload = getUpload(state, path);
   if (upload) return { bytes: upload.bytes, contentType: upload.mime };

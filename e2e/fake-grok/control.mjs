@@ -3,6 +3,7 @@ import { validateFailure } from './failures.mjs';
 import { parseJson, readBody, sendJson } from './http-util.mjs';
 import { setRemaining } from './quota.mjs';
 import { isScenario } from './scenarios.mjs';
+import { isWsScenario } from './ws.mjs';
 import {
   enqueueFailures,
   listCalls,
@@ -13,6 +14,10 @@ import {
 } from './state.mjs';
 
 const bad = (res, message) => sendJson(res, 400, { error: message });
+
+/** Scenario names an injected `scenario` failure may use, per endpoint. */
+const knownScenario = (name, endpoint = 'chat') =>
+  endpoint === 'chat' ? isScenario(name) : isWsScenario(name, endpoint);
 
 async function jsonBody(req) {
   const raw = await readBody(req);
@@ -44,7 +49,7 @@ const ROUTES = {
     const failures = Array.isArray(body.failures) ? body.failures : body.kind ? [body] : null;
     if (!failures) return bad(res, 'expected {failures:[...]}');
     for (const f of failures) {
-      const why = validateFailure(f, isScenario);
+      const why = validateFailure(f, knownScenario);
       if (why) return bad(res, why);
     }
     sendJson(res, 200, { queued: enqueueFailures(state, failures) });

@@ -56,14 +56,49 @@ export function defaultStatusBody(status) {
   }
 }
 
-/** Returns an error message when `f` is not a usable failure description. */
+/**
+ * Endpoints an injected failure can target (`endpoint` field): "chat" = E1
+ * (default), "imagine" = the upgrade of `/ws/imagine/listen` (E13), "mgw" =
+ * the upgrade of `/ws/mgw/` (E14).
+ */
+export const FAILURE_ENDPOINTS = ['chat', 'imagine', 'mgw'];
+
+/**
+ * Kinds usable on a WebSocket endpoint: every kind answered with a plain HTTP
+ * response (it replaces the 101 of the upgrade), plus `scenario` (a WebSocket
+ * scenario for the session) and `inband-rate-limit` (= scenario `ws-error`).
+ */
+export const WS_FAILURE_KINDS = [
+  'status',
+  'unauthorized',
+  'expired',
+  'rate-limit',
+  'cf-challenge',
+  'anti-bot-403',
+  'blocked',
+  'server-error',
+  'inband-rate-limit',
+  'scenario',
+];
+
+/**
+ * Returns an error message when `f` is not a usable failure description.
+ * `knownScenario(name, endpoint)` checks scenario names.
+ */
 export function validateFailure(f, knownScenario) {
   if (!f || typeof f !== 'object') return 'failure must be an object';
   if (!FAILURE_KINDS.includes(f.kind)) return `unknown failure kind ${JSON.stringify(f.kind)}`;
+  const endpoint = f.endpoint ?? 'chat';
+  if (!FAILURE_ENDPOINTS.includes(endpoint)) {
+    return `unknown endpoint ${JSON.stringify(f.endpoint)} (expected ${FAILURE_ENDPOINTS.join(', ')})`;
+  }
+  if (endpoint !== 'chat' && !WS_FAILURE_KINDS.includes(f.kind)) {
+    return `failure kind ${f.kind} is not supported for endpoint ${endpoint}`;
+  }
   if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 200 && f.status <= 599)) {
     return 'status failure needs an integer status 200..599';
   }
-  if (f.kind === 'scenario' && !knownScenario(f.name)) {
+  if (f.kind === 'scenario' && !knownScenario(f.name, endpoint)) {
     return `unknown scenario ${JSON.stringify(f.name)}`;
   }
   return null;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, test } from 'node:test';
+import WebSocket from 'ws';
 import { startFakeGrok } from './server.mjs';
 
 const E1 = '/rest/app-chat/conversations/new';
@@ -251,4 +252,301 @@ test('client disconnect stops the stream', async () => {
     await new Promise((r) => setTimeout(r, 10));
   }
   assert.equal((await control('GET', '/__fake/health')).activeStreams, 0);
+});
+
+// ---- WebSockets (E13 Imagine, E14 chat gateway) and E19 ---------------------
+
+const USER_ID = '5f3c2a1e-8d4b-4c7a-9e21-0b6d7f4a3c10';
+const MGW = `/ws/mgw/?uid=${USER_ID}`;
+const MGW_COOKIE = `sso-rw=tok-a; sso=tok-a; x-userid=${USER_ID}`;
+
+/**
+ * Open a WebSocket to the fake. Resolves to a client ({ws, frames, send,
+ * until, closed}) or, when the upgrade is refused, to {status, body}.
+ */
+function connect(path, { cookie = 'sso=tok-a', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(fake.url.replace(/^http/, 'ws') + path, {
+      headers: { origin: 'https://grok.com', ...(cookie ? { cookie } : {}), ...headers },
+    });
+    const frames = [];
+    const waiters = new Set();
+    const check = () => {
+      for (const w of waiters) if (w.test()) waiters.delete(w);
+    };
+    let closeCode = null;
+    const closed = new Promise((done) =>
+      ws.on('close', (code) => {
+        closeCode = code;
+        check();
+        done(code);
+      }),
+    );
+    ws.on('message', (data) => {
+      frames.push(JSON.parse(data.toString('utf8')));
+      check();
+    });
+    /** Resolve once `pred(frame)` matched a frame (or reject when the socket closed first). */
+    const until = (pred, timeoutMs = 5000) =>
+      new Promise((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`timeout; frames: ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs);
+        const w = {
+          test: () => {
+            const hit = frames.find(pred);
+            if (hit || closeCode != null) {
+              clearTimeout(timer);
+              hit ? done(hit) : fail(new Error(`closed ${closeCode} before match; frames: ${JSON.stringify(frames).slice(0, 2000)}`));
+              return true;
+            }
+            return false;
+          },
+        };
+        if (!w.test()) waiters.add(w);
+      });
+    ws.once('open', () => resolve({ ws, frames, until, closed, send: (o) => ws.send(JSON.stringify(o)) }));
+    ws.once('unexpected-response', (req, res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        resolve({ status: res.statusCode, headers: res.headers, body });
+        req.destroy();
+      });
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+const imagineRequest = (text, properties = {}) => ({
+  type: 'conversation.item.create',
+  timestamp: Date.now(),
+  item: {
+    type: 'message',
+    content: [
+      {
+        requestId: '6b0f7a52-2c1d-4e8f-9a3b-5d6c7e8f9a01',
+        text,
+        type: 'input_text',
+        properties: { section_count: 0, is_kids_mode: false, enable_nsfw: true, aspect_ratio: '2:3', ...properties },
+      },
+    ],
+  },
+});
+const IMAGINE_RESET = { type: 'conversation.item.create', item: { type: 'message', content: [{ type: 'reset' }] } };
+
+test('imagine: num_generations 2 yields 2 finals + completed, images are served', async () => {
+  const c = await connect('/ws/imagine/listen');
+  c.send(IMAGINE_RESET);
+  c.send(imagineRequest('a red fox in snow #delay:0', { aspect_ratio: '1:1', num_generations: 2, enable_pro: false }));
+  assert.equal(await c.closed, 1000);
+  const starts = c.frames.filter((f) => f.type === 'json' && f.current_status === 'start_stage');
+  const finals = c.frames.filter((f) => f.type === 'image' && f.percentage_complete === 100);
+  const previews = c.frames.filter((f) => f.type === 'image' && f.percentage_complete < 100);
+  const done = c.frames.filter((f) => f.type === 'json' && f.current_status === 'completed');
+  assert.equal(starts.length, 2);
+  assert.equal(finals.length, 2);
+  assert.ok(previews.length >= 2);
+  assert.deepEqual(
+    done.map((f) => [f.order, f.moderated, f.r_rated]),
+    [
+      [0, false, false],
+      [1, false, false],
+    ],
+  );
+  assert.deepEqual([starts[0].width, starts[0].height], [1024, 1024]);
+  assert.notEqual(finals[0].id, finals[1].id);
+  for (const [i, f] of finals.entries()) {
+    assert.equal(f.order, i);
+    assert.equal(f.id, starts[i].image_id);
+    assert.equal(f.url, `${fake.url}/imagine-public/images/${f.id}.jpg`);
+    assert.ok(f.blob.length > 100_000, 'final blob is large enough for size-based finals');
+  }
+  // the URL serves the final blob's bytes, cookie required, Range supported
+  const res = await fetch(finals[0].url, { headers: { cookie: 'sso=tok-a' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/jpeg');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.deepEqual(bytes, Buffer.from(finals[0].blob, 'base64'));
+  assert.deepEqual([...bytes.subarray(0, 2), ...bytes.subarray(-2)], [0xff, 0xd8, 0xff, 0xd9]);
+  const other = Buffer.from(await (await fetch(finals[1].url, { headers: { cookie: 'sso=tok-a' } })).arrayBuffer());
+  assert.notDeepEqual(other, bytes);
+  const part = await fetch(finals[0].url, { headers: { cookie: 'sso=tok-a', range: 'bytes=0-9' } });
+  assert.equal(part.status, 206);
+  assert.equal((await part.arrayBuffer()).byteLength, 10);
+  assert.equal((await fetch(finals[0].url)).status, 401);
+  assert.equal((await fetch(`${fake.url}/imagine-public/images/${USER_ID}.jpg`, { headers: { cookie: 'sso=a' } })).status, 404);
+
+  const [call] = (await control('GET', '/__fake/calls?path=/ws/imagine/listen')).calls;
+  assert.equal(call.status, 101);
+  assert.equal(call.token, 'tok-a');
+  assert.equal(call.headers.origin, 'https://grok.com');
+  assert.equal(call.messages.length, 2);
+  assert.equal(call.messages[1].item.content[0].properties.num_generations, 2);
+});
+
+test('imagine: ws-error, ws-moderated, default count, refused upgrades', async () => {
+  const err = await connect('/ws/imagine/listen');
+  err.send(imagineRequest('x #scenario:ws-error'));
+  assert.equal(await err.closed, 1000);
+  assert.deepEqual(err.frames, [{ type: 'error', err_code: 'rate_limit_exceeded', err_msg: 'Too many requests' }]);
+
+  const mod = await connect('/ws/imagine/listen');
+  mod.send(imagineRequest('x #scenario:ws-moderated #delay:0'));
+  await mod.closed;
+  assert.equal(mod.frames.filter((f) => f.type === 'image' && f.percentage_complete === 100).length, 0);
+  const modDone = mod.frames.filter((f) => f.current_status === 'completed');
+  assert.equal(modDone.length, 4); // num_generations absent → 4
+  assert.ok(modDone.every((f) => f.moderated === true));
+
+  const missing = await connect('/ws/imagine/listen', { cookie: null });
+  assert.equal(missing.status, 401);
+  assert.equal(missing.body.error.code, 16);
+
+  // an injected failure for "imagine" hits the upgrade, not E1
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'rate-limit', retryAfter: 9, endpoint: 'imagine' }] });
+  const chat = await post(E1, { message: '#delay:0', modeId: 'fast' });
+  assert.equal(chat.status, 200);
+  await chat.text();
+  const limited = await connect('/ws/imagine/listen');
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers['retry-after'], '9');
+  assert.equal((await control('GET', '/__fake/inject')).queued, 0);
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'cf-challenge', endpoint: 'imagine' }] });
+  const cf = await connect('/ws/imagine/listen');
+  assert.equal(cf.status, 403);
+  assert.match(cf.body, /Just a moment/);
+  assert.equal((await fetch(`${fake.url}/__fake/inject`, {
+    method: 'POST',
+    body: JSON.stringify({ failures: [{ kind: 'anti-bot', endpoint: 'imagine' }] }),
+  })).status, 400);
+});
+
+test('GET /api/auth/session reports the session identity', async () => {
+  const get = (cookie) => fetch(`${fake.url}/api/auth/session`, { headers: cookie ? { cookie } : {} });
+  const ok = await get('sso=tok-a');
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), {
+    status: 'authenticated',
+    session: { userId: USER_ID },
+    user: { id: USER_ID, email: 'demo@example.com' },
+  });
+  assert.equal((await get(null)).status, 401);
+  await control('POST', '/__fake/tokens', { token: 'dead', state: 'revoked' });
+  await control('POST', '/__fake/tokens', { token: 'gone', state: 'blocked' });
+  const revoked = await get('sso=dead');
+  assert.equal(revoked.status, 200);
+  assert.deepEqual(await revoked.json(), { status: 'unauthenticated' });
+  assert.deepEqual(await (await get('sso=gone')).json(), { status: 'blocked' });
+});
+
+/** Open /ws/mgw/, create a session; returns the client plus its session id. */
+async function mgwSession(model = 'fast') {
+  const c = await connect(MGW, { cookie: MGW_COOKIE });
+  c.send({ event: { type: 'session.create', event_id: 'evt_init_1', session: { model, x_grok: { use_chunk: true } } } });
+  const created = await c.until((f) => f.event?.type === 'session.created');
+  assert.equal(created.event.client_event_id, 'evt_init_1');
+  const attached = await c.until((f) => f.event?.type === 'conversation.attached');
+  assert.ok(attached.event.conversation.id);
+  return { ...c, sid: created.session_id };
+}
+
+function mgwAsk(c, text, extra = {}) {
+  c.send({
+    session_id: c.sid,
+    event: {
+      type: 'conversation.item.create',
+      event_id: `evt_msg_${Date.now()}`,
+      item: { type: 'message', role: 'user', x_grok: { client_message_id: 'm1', input_chunks: [{ text: { text } }] } },
+      ...extra,
+    },
+  });
+  c.send({ session_id: c.sid, event: { type: 'response.create', event_id: `evt_resp_${Date.now()}` } });
+}
+
+const mgwText = (frames, channel = 'CHANNEL_ASSISTANT_RESPONSE') =>
+  frames
+    .filter((f) => f.event?.type === 'response.chunk' && f.event.chunk.text?.channel === channel)
+    .map((f) => f.event.chunk.text.text)
+    .join('');
+
+test('mgw: plain answer reassembles to the fixture text, then response.done; quota and call log', async () => {
+  const c = await mgwSession('fast');
+  mgwAsk(c, 'Say hello in French. #delay:0');
+  const done = await c.until((f) => f.event?.type === 'response.done');
+  assert.equal(done.event.response.status, 'completed');
+  assert.equal(c.frames.at(-1), done);
+  assert.equal(mgwText(c.frames), 'Bonjour! That is "hello" in French.');
+  assert.ok(c.frames.filter((f) => f.event.type === 'response.chunk').every((f) => f.session_id === c.sid));
+  c.ws.close();
+  await c.closed;
+
+  const limits = await (await post('/rest/rate-limits', { modelName: 'fast' })).json();
+  assert.equal(limits.remainingQueries, 79);
+  const [call] = (await control('GET', '/__fake/calls?path=/ws/mgw/')).calls;
+  assert.equal(call.uid, USER_ID);
+  assert.equal(call.token, 'tok-a');
+  assert.deepEqual(
+    call.messages.map((m) => m.event.type),
+    ['session.create', 'conversation.item.create', 'response.create'],
+  );
+
+  const wrongUid = await connect(MGW, { cookie: 'sso=tok-a; x-userid=someone-else' });
+  assert.equal(wrongUid.status, 403);
+});
+
+test('mgw: thinking channels, echo and ping → pong', async () => {
+  const c = await mgwSession('expert');
+  c.send({ event: { type: 'ping', event_id: 'evt_hb_42' } });
+  const pong = await c.until((f) => f.event?.type === 'pong');
+  assert.deepEqual(pong, { event: { type: 'pong', client_event_id: 'evt_hb_42' } });
+
+  mgwAsk(c, '#scenario:thinking #delay:0');
+  await c.until((f) => f.event?.type === 'response.done');
+  assert.equal(mgwText(c.frames), 'The sum of 1 through 10 is **55**.');
+  assert.match(mgwText(c.frames, 'CHANNEL_ANALYSIS'), /^The user wants .* 10\*11\/2 = 55\.\(double-check/);
+
+  const before = c.frames.length;
+  mgwAsk(c, 'files #scenario:echo', { file_attachment_ids: ['f-1'] });
+  await c.until((f, i) => f.event?.type === 'response.done' && c.frames.indexOf(f) >= before);
+  assert.deepEqual(JSON.parse(mgwText(c.frames.slice(before))), {
+    text: 'files #scenario:echo',
+    file_attachment_ids: ['f-1'],
+    model: 'expert',
+  });
+  c.ws.close();
+  await c.closed;
+});
+
+test('mgw: ws-session-ended sends text then session.ended and closes, no response.done', async () => {
+  const c = await mgwSession();
+  mgwAsk(c, '#scenario:ws-session-ended #delay:0');
+  assert.equal(await c.closed, 1000);
+  const types = c.frames.map((f) => f.event.type);
+  assert.ok(mgwText(c.frames).length > 0);
+  assert.equal(types.at(-1), 'session.ended');
+  assert.ok(!types.includes('response.done'));
+
+  const e = await mgwSession();
+  mgwAsk(e, '#scenario:ws-error #delay:0');
+  const error = await e.until((f) => f.event?.type === 'error');
+  assert.deepEqual(error.event.error, { code: 8, message: 'Too many requests' });
+  assert.equal(mgwText(e.frames), '');
+  e.ws.close();
+  await e.closed;
+
+  // an injected scenario for "mgw" overrides the first answer of the next session
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'scenario', name: 'ws-session-ended', endpoint: 'mgw' }] });
+  const i = await mgwSession();
+  mgwAsk(i, 'plain text #delay:0');
+  assert.equal(await i.closed, 1000);
+  assert.equal(i.frames.at(-1).event.type, 'session.ended');
+  const bad = await fetch(`${fake.url}/__fake/inject`, {
+    method: 'POST',
+    body: JSON.stringify({ failures: [{ kind: 'scenario', name: 'thinking', endpoint: 'imagine' }] }),
+  });
+  assert.equal(bad.status, 400);
 });

@@ -1,5 +1,6 @@
-// The grok.com side of the fake: REST endpoints E1, E3, E5, E6 and the asset
-// paths E12 (spec §1), behind the sso-cookie check of spec §2.1.
+// The grok.com side of the fake: REST endpoints E1, E3, E5, E6, E19 and the
+// asset paths E12 (spec §1), behind the sso-cookie check of spec §2.1.
+// The WebSockets E13/E14 live in ws.mjs.
 import { resolveAsset, sendAsset } from './assets.mjs';
 import { failurePlan } from './failures.mjs';
 import {
@@ -149,6 +150,28 @@ function asset(req, res, c) {
   sendAsset(req, res, found);
 }
 
+// ---- E19 GET /api/auth/session ---------------------------------------------------
+
+export const SESSION_PATH = '/api/auth/session';
+export const FAKE_USER_EMAIL = 'demo@example.com';
+
+/**
+ * Session identity (spec §9.5). Answered 200 for every known cookie: revoked
+ * tokens get `{"status":"unauthenticated"}`, blocked ones `{"status":"blocked"}`
+ * (the gateway maps these to 401 / blocked). A missing cookie is a 401 as on
+ * every endpoint.
+ */
+function authSession(req, res, c) {
+  const tstate = tokenState(c.state, c.token);
+  if (tstate === 'revoked') return sendJson(res, 200, { status: 'unauthenticated' });
+  if (tstate === 'blocked') return sendJson(res, 200, { status: 'blocked' });
+  sendJson(res, 200, {
+    status: 'authenticated',
+    session: { userId: FAKE_USER_ID },
+    user: { id: FAKE_USER_ID, email: FAKE_USER_EMAIL },
+  });
+}
+
 // ---- routing, auth, logging ------------------------------------------------------
 
 const ROUTES = {
@@ -156,10 +179,13 @@ const ROUTES = {
   [`POST ${UPLOAD_PATH}`]: uploadFile,
   'POST /rest/rate-limits': rateLimits,
   'POST /rest/media/post/create': createPost,
+  [`GET ${SESSION_PATH}`]: authSession,
 };
 
 function routeFor(method, path) {
-  if ((method === 'GET' || method === 'HEAD') && path.startsWith('/users/')) return asset;
+  if ((method === 'GET' || method === 'HEAD') && (path.startsWith('/users/') || path.startsWith('/imagine-public/'))) {
+    return asset;
+  }
   return ROUTES[`${method} ${path}`] ?? null;
 }
 
@@ -187,6 +213,15 @@ export async function handleUpstream(req, res, url, server) {
   if (!handler) return sendJson(res, 404, ERRORS.notFound(path));
 
   if (!token) return sendJson(res, 401, ERRORS.missingCookie());
+  const context = {
+    state,
+    activeStreams: server.activeStreams,
+    entry,
+    path,
+    token,
+    json: parsed.ok ? parsed.value : undefined,
+  };
+  if (handler === authSession) return handler(req, res, context); // reports the token state itself
   const tstate = tokenState(state, token);
   if (tstate === 'revoked') return sendJson(res, 401, ERRORS.revoked());
   if (tstate === 'blocked') return sendJson(res, 403, ERRORS.blocked());
@@ -194,12 +229,5 @@ export async function handleUpstream(req, res, url, server) {
     return sendJson(res, 403, ERRORS.antiBot());
   }
 
-  await handler(req, res, {
-    state,
-    activeStreams: server.activeStreams,
-    entry,
-    path,
-    token,
-    json: parsed.ok ? parsed.value : undefined,
-  });
+  await handler(req, res, context);
 }

@@ -20,12 +20,15 @@ import { failDirectivePlan } from './failures.mjs';
 const SCENARIO_RE = /#scenario:([a-z][a-z0-9-]*)(?::([A-Za-z0-9._-]+))?/gi;
 const DELAY_RE = /#delay:(\d+)/i;
 
-/** `{scenario: {name, arg} | null, delayMs: number | null}` from a message. */
-export function parseDirectives(message) {
+/**
+ * `{scenario: {name, arg} | null, delayMs: number | null}` from a message.
+ * `known(name)` says which scenario names count (default: the E1 ones).
+ */
+export function parseDirectives(message, known = isScenario) {
   let scenario = null;
   for (const m of String(message ?? '').matchAll(SCENARIO_RE)) {
     const name = m[1].toLowerCase();
-    if (isScenario(name)) {
+    if (known(name)) {
       scenario = { name, arg: m[2] };
       break;
     }

@@ -4,8 +4,9 @@
 //   node e2e/fake-grok/server.mjs [--port N]      (env FAKE_GROK_PORT, default 18790)
 //   import { startFakeGrok } from './server.mjs'; const fake = await startFakeGrok({ port: 0 });
 //
-// Serves the grok.com REST endpoints and the asset paths on one origin, plus a
-// control API under /__fake/. See README.md.
+// Serves the grok.com REST endpoints, the WebSockets (Imagine E13, chat gateway
+// E14) and the asset paths on one origin, plus a control API under /__fake/.
+// See README.md.
 import { createServer } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { handleControl } from './control.mjs';
 import { sendJson } from './http-util.mjs';
 import { handleUpstream } from './rest.mjs';
 import { createState } from './state.mjs';
+import { attachWebSockets } from './ws.mjs';
 
 export const DEFAULT_PORT = 18790;
 const HOST = '127.0.0.1';
@@ -40,13 +42,16 @@ function requestHandler(server) {
  * connections and leaves no timers behind.
  */
 export function startFakeGrok({ port = DEFAULT_PORT } = {}) {
-  const server = { state: createState(), activeStreams: new Set() };
+  // origin: absolute base of URLs the fake hands out (Imagine image URLs), set once listening.
+  const server = { state: createState(), activeStreams: new Set(), origin: null };
   const http = createServer({ noDelay: true, keepAliveTimeout: 5000 }, requestHandler(server));
+  attachWebSockets(http, server);
   return new Promise((resolvePromise, reject) => {
     http.once('error', reject);
     http.listen(port, HOST, () => {
       http.off('error', reject);
       const actual = http.address().port;
+      server.origin = `http://${HOST}:${actual}`;
       let closing = null;
       const close = () => {
         closing ??= new Promise((done) => {

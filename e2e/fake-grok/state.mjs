@@ -27,11 +27,12 @@ export function createState() {
   return {
     seq: 0, // keeps growing across resets so `?since=` stays meaningful
     calls: [],
-    failures: [], // FIFO of injected failures for E1
+    failures: [], // FIFO of injected failures (E1 by default; `endpoint` imagine/mgw for the WebSockets)
     tokenStates: new Map(), // token -> 'revoked' | 'blocked'
     options: { ...DEFAULT_OPTIONS },
     counters: new Map(), // `${token}\n${model}` -> {used, windowStart}
     uploads: new Map(), // fileUri -> {bytes, mime, fileName, fileMetadataId}
+    imagineImages: new Set(), // image ids issued by the Imagine WebSocket (served as JPEG)
   };
 }
 
@@ -42,14 +43,25 @@ export function resetState(state) {
   state.options = { ...DEFAULT_OPTIONS };
   state.counters.clear();
   state.uploads.clear();
+  state.imagineImages.clear();
 }
 
 // ---- call log -------------------------------------------------------------
 
+/** Extra request headers kept for WebSocket upgrades (spec §2.4). */
+export const WS_LOGGED_HEADERS = [
+  ...LOGGED_HEADERS,
+  'accept-language',
+  'cache-control',
+  'pragma',
+  'sec-websocket-version',
+  'sec-websocket-protocol',
+];
+
 /** Append a call entry; the caller may add fields later (status, scenario). */
-export function recordCall(state, { req, path, token, body }) {
+export function recordCall(state, { req, path, token, body }, headerNames = LOGGED_HEADERS) {
   const headers = {};
-  for (const name of LOGGED_HEADERS) {
+  for (const name of headerNames) {
     const value = req.headers[name];
     if (value !== undefined) headers[name] = value;
   }
@@ -81,8 +93,13 @@ export function enqueueFailures(state, failures) {
   return state.failures.length;
 }
 
-export function takeFailure(state) {
-  return state.failures.shift() ?? null;
+/** Endpoint an injected failure applies to (`endpoint` field, default "chat" = E1). */
+export const failureEndpoint = (f) => f.endpoint ?? 'chat';
+
+/** Take the oldest queued failure for `endpoint` ("chat" = E1, "imagine", "mgw"). */
+export function takeFailure(state, endpoint = 'chat') {
+  const i = state.failures.findIndex((f) => failureEndpoint(f) === endpoint);
+  return i < 0 ? null : state.failures.splice(i, 1)[0];
 }
 
 // ---- tokens and options ---------------------------------------------------
