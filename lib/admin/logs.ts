@@ -23,22 +23,41 @@ export async function list(req: Request, ctx: AdminContext): Promise<Response> {
   return Response.json({ items: rows, total, page: q.page, pageSize: q.pageSize });
 }
 
-const PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+const HOUR = 3_600_000;
+const PERIODS = { '24h': { span: 24 * HOUR, bucket: HOUR }, '7d': { span: 7 * 24 * HOUR, bucket: 6 * HOUR }, '30d': { span: 30 * 24 * HOUR, bucket: 24 * HOUR } } as const;
 const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
 
 export async function stats(req: Request, ctx: AdminContext): Promise<Response> {
   const { period } = parseBody(statsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   const now = ctx.now();
   const [summary, tokens, challenge] = await Promise.all([
-    statsSince(ctx.db, now - PERIODS[period]),
+    statsSince(ctx.db, now - PERIODS[period].span, PERIODS[period].bucket),
     countTokensByState(ctx.db, now),
     getMeta(ctx.db, 'egress_last_challenge'),
   ]);
   return Response.json({
     period,
+    bucketMs: PERIODS[period].bucket,
     ...summary,
     successRate: summary.requests ? summary.ok / summary.requests : null,
     tokens,
     egress: challenge ? { lastChallenge: JSON.parse(challenge.value) } : { lastChallenge: null },
+  });
+}
+
+const csvCell = (v: unknown) => {
+  const text = v === null || v === undefined ? '' : String(v);
+  // Quote, and neutralise spreadsheet formulas in names.
+  return /^[=+\-@]/.test(text) || /[",\n]/.test(text) ? `"${text.replace(/"/g, '""').replace(/^([=+\-@])/, "'$1")}"` : text;
+};
+
+/** Usage per key over the period, as CSV. */
+export async function exportUsage(req: Request, ctx: AdminContext): Promise<Response> {
+  const { period } = parseBody(statsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const { byKey } = await statsSince(ctx.db, ctx.now() - PERIODS[period].span, PERIODS[period].bucket);
+  const lines = [['key_id', 'key_name', 'requests', 'errors', 'prompt_tokens', 'completion_tokens'].join(',')];
+  for (const k of byKey) lines.push([k.keyId ?? '', k.keyName ?? '(no key)', k.n, k.errors, k.promptTokens, k.completionTokens].map(csvCell).join(','));
+  return new Response(lines.join('\n') + '\n', {
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="grok2api-usage-${period}.csv"` },
   });
 }

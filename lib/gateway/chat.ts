@@ -21,16 +21,20 @@ import { runHousekeeping } from './housekeeping';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
 
-const ENDPOINT = '/v1/chat/completions';
+export interface ChatOptions {
+  /** The admin dashboard's chat uses the pool directly, authorised by the admin session instead of a key. */
+  asAdmin?: boolean;
+}
 
-export async function handleChatCompletions(req: Request, platform: Platform): Promise<Response> {
-  const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint: ENDPOINT });
+export async function handleChatCompletions(req: Request, platform: Platform, opts: ChatOptions = {}): Promise<Response> {
+  const endpoint = opts.asAdmin ? '/api/admin/chat/completions' : '/v1/chat/completions';
+  const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint });
   let admission: Awaited<ReturnType<typeof admitRequest>> | undefined;
   try {
     const ctx = await loadContext(platform);
     runHousekeeping(ctx);
-    const caller = await authorizeKey(req, ctx);
-    log.set({ keyId: caller?.id ?? null, keyName: caller?.name ?? null });
+    const caller = opts.asAdmin ? null : await authorizeKey(req, ctx);
+    log.set({ keyId: caller?.id ?? null, keyName: opts.asAdmin ? 'admin' : (caller?.name ?? null) });
     if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
 
     const body = parseBody(chatCompletionRequestSchema, await readJsonBody(req));
