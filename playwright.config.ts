@@ -3,8 +3,23 @@ import { defineConfig, devices } from '@playwright/test';
 /** Ports of the stack under test; distinct from `npm start` (8788) and `npm run demo` so they can coexist. */
 export const GATEWAY_PORT = Number(process.env.E2E_GATEWAY_PORT ?? 8790);
 export const FAKE_GROK_PORT = Number(process.env.E2E_FAKE_GROK_PORT ?? 18791);
+/** UI specs get their own gateway and database, so the first-run story really starts from a fresh install. */
+export const UI_GATEWAY_PORT = Number(process.env.E2E_UI_GATEWAY_PORT ?? 8792);
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+const uiGateway = `http://127.0.0.1:${UI_GATEWAY_PORT}`;
 const fake = `http://127.0.0.1:${FAKE_GROK_PORT}`;
+
+const gatewayEnv = (port: number, state: string) => ({
+  PORT: String(port),
+  PERSIST_DIR: state,
+  SKIP_BUILD: process.env.SKIP_BUILD ?? '1',
+  GROK_BASE_URL: fake,
+  GROK_ASSETS_URL: fake,
+  GROK_WS_URL: fake.replace('http', 'ws'),
+  SECRET_KEY: 'test-secret-key-for-e2e-only-0123456789',
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'admin',
+});
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -26,7 +41,7 @@ export default defineConfig({
   use: { baseURL: gateway, trace: 'retain-on-failure' },
   projects: [
     { name: 'api', testMatch: 'api/**/*.spec.ts' },
-    { name: 'ui', testMatch: 'ui/**/*.spec.ts', use: chromium },
+    { name: 'ui', testMatch: 'ui/**/*.spec.ts', use: { ...chromium, baseURL: uiGateway } },
   ],
   webServer: [
     {
@@ -40,17 +55,14 @@ export default defineConfig({
       url: `${gateway}/health`,
       reuseExistingServer: false,
       timeout: 300_000,
-      env: {
-        PORT: String(GATEWAY_PORT),
-        PERSIST_DIR: '.wrangler/test-state',
-        SKIP_BUILD: process.env.SKIP_BUILD ?? '1',
-        GROK_BASE_URL: fake,
-        GROK_ASSETS_URL: fake,
-        GROK_WS_URL: fake.replace('http', 'ws'),
-        SECRET_KEY: 'test-secret-key-for-e2e-only-0123456789',
-        ADMIN_USERNAME: 'admin',
-        ADMIN_PASSWORD: 'admin',
-      },
+      env: gatewayEnv(GATEWAY_PORT, '.wrangler/test-state'),
+    },
+    {
+      command: 'node scripts/start.mjs',
+      url: `${uiGateway}/health`,
+      reuseExistingServer: false,
+      timeout: 300_000,
+      env: gatewayEnv(UI_GATEWAY_PORT, '.wrangler/test-state-ui'),
     },
   ],
 });
