@@ -83,7 +83,7 @@ export interface Catalog {
 }
 
 /** Merges operator overrides over the defaults; an override with a new id adds a model. */
-export function buildCatalog(overrides: readonly ModelOverride[]): Catalog {
+export function buildCatalog(overrides: readonly ModelOverride[], aliases: Readonly<Record<string, string>> = {}): Catalog {
   const byId = new Map<string, ModelEntry>(DEFAULT_MODELS.map((m) => [m.id, m]));
   for (const o of overrides) {
     const base = byId.get(o.id);
@@ -93,6 +93,11 @@ export function buildCatalog(overrides: readonly ModelOverride[]): Catalog {
   const list = [...byId.values()].filter((m) => m.enabled);
   const index = new Map<string, ModelEntry>();
   for (const m of list) for (const alias of m.aliases) index.set(alias, m);
+  // Operator aliases (e.g. a Claude model name → grok-4) never shadow a real id.
+  for (const [alias, target] of Object.entries(aliases)) {
+    const m = index.get(target);
+    if (m && !byId.has(alias)) index.set(alias, m);
+  }
   for (const m of list) index.set(m.id, m);
   return { list, resolve: (id) => index.get(id) };
 }

@@ -128,18 +128,32 @@ describe('createChatEncoder', () => {
     expect(span === '' || /^\[[^\]]*\]\(https:\/\/x\.com\/grok\/status\/1\)$/.test(span), `span ${JSON.stringify(span)}`).toBe(true);
   });
 
-  it('finish has no annotations key without citations, and honours the reason', () => {
+  it('finish has no annotations key without citations', () => {
     const enc = createChatEncoder(base('reasoning_content'));
     enc.event({ type: 'text', text: 'x' });
-    const [fin] = enc.finish('length');
-    expect(fin.choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'length' });
+    const [fin] = enc.finish();
+    expect(fin.choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' });
   });
 
-  it('renders media through renderMedia as answer content', () => {
-    const enc = createChatEncoder(base('think_tags', { renderMedia: (e) => (e.type === 'image' ? `![img](/m/${e.path})` : undefined) }));
-    enc.event({ type: 'thinking', text: 't' });
-    expect(enc.event({ type: 'image', index: 0, path: 'p.jpg' }).map((c) => c.choices[0].delta)).toEqual([{ content: '\n</think>\n![img](/m/p.jpg)' }]);
+  it('media events are not content: the gateway renders them before encoding', () => {
+    const enc = createChatEncoder(base('think_tags'));
+    expect(enc.event({ type: 'image', index: 0, path: 'p.jpg' })).toEqual([]);
     expect(enc.event({ type: 'video', path: 'v.mp4' })).toEqual([]);
+  });
+
+  it('tool calls: name and id first, arguments exactly once, finish_reason tool_calls', () => {
+    const enc = createChatEncoder(base('think_tags'));
+    enc.event({ type: 'thinking', text: 't' });
+    const chunks = enc.event({ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' });
+    expect(chunks.map((c) => c.choices[0].delta)).toEqual([
+      { content: '\n</think>\n' },
+      { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] },
+    ]);
+    expect(enc.finish().at(-1)!.choices[0].finish_reason).toBe('tool_calls');
+    const done = enc.completion();
+    expect(done.choices[0].finish_reason).toBe('tool_calls');
+    expect(done.choices[0].message.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
   });
 
   it('usageChunk has no choices and estimated usage', () => {

@@ -3,7 +3,7 @@
  * Internal events → `chat.completion.chunk` objects (streaming) or one `chat.completion` (non-stream).
  * Both go through the same accumulator, so a non-stream answer is exactly what the stream would have said.
  */
-import type { GrokEvent } from '@/lib/grok/events';
+import type { GatewayEvent } from '@/lib/gateway/events';
 import type { Settings } from '@/lib/settings/schema';
 import { estimateTokens } from './flatten';
 
@@ -27,8 +27,12 @@ export interface ChatEncoderOptions {
   model: string;
   reasoningOutput: ReasoningOutput;
   promptTokens: number;
-  /** Renders image/video events as content (markdown/HTML with gateway URLs); absent = media is not shown. */
-  renderMedia?: (event: Extract<GrokEvent, { type: 'image' | 'video' }>) => string | undefined;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
 }
 
 interface Delta {
@@ -36,6 +40,7 @@ interface Delta {
   content?: string;
   reasoning_content?: string;
   annotations?: UrlCitation[];
+  tool_calls?: { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }[];
 }
 
 export function createChatEncoder(opts: ChatEncoderOptions) {
@@ -43,6 +48,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
   let reasoning = '';
   let thinkOpen = false;
   const citations: { url: string; title?: string }[] = [];
+  const toolCalls: ToolCall[] = [];
 
   const chunk = (delta: Delta, finish: string | null = null) => ({
     id: opts.id,
@@ -88,7 +94,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
     start: () => chunk({ role: 'assistant', content: '' }),
 
     /** Chunks for one event (usually zero or one). */
-    event(event: GrokEvent): ReturnType<typeof chunk>[] {
+    event(event: GatewayEvent): ReturnType<typeof chunk>[] {
       switch (event.type) {
         case 'meta':
           return [];
@@ -109,10 +115,14 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
         case 'citation':
           citations.push({ url: event.url, title: event.title });
           return [];
-        case 'image':
-        case 'video': {
-          const md = opts.renderMedia?.(event);
-          return md ? [chunk(answer(md))] : [];
+        case 'tool_call': {
+          const index = toolCalls.push({ id: event.id, type: 'function', function: { name: event.name, arguments: event.arguments } }) - 1;
+          const out: ReturnType<typeof chunk>[] = [];
+          if (thinkOpen) out.push(chunk(answer('')));
+          // Name (with id) first, then the complete arguments exactly once.
+          out.push(chunk({ tool_calls: [{ index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }] }));
+          out.push(chunk({ tool_calls: [{ index, function: { arguments: event.arguments } }] }));
+          return out;
         }
         default:
           return [];
@@ -120,12 +130,12 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
     },
 
     /** The terminal chunk (closes an open think block first). */
-    finish(reason: 'stop' | 'length' = 'stop') {
+    finish() {
       const out: ReturnType<typeof chunk>[] = [];
       if (thinkOpen) out.push(chunk(answer('')));
       const delta: Delta = {};
       if (citations.length) delta.annotations = annotations();
-      out.push(chunk(delta, reason));
+      out.push(chunk(delta, toolCalls.length ? 'tool_calls' : 'stop'));
       return out;
     },
 
@@ -135,11 +145,13 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
     usage,
 
     /** The non-stream `chat.completion`, from everything accumulated. */
-    completion(reason: 'stop' | 'length' = 'stop') {
+    completion() {
       if (thinkOpen) answer('');
-      const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
+      const message: Record<string, unknown> = { role: 'assistant', content: content || (toolCalls.length ? null : ''), refusal: null };
       if (opts.reasoningOutput === 'reasoning_content' && reasoning) message.reasoning_content = reasoning;
+      if (toolCalls.length) message.tool_calls = toolCalls;
       message.annotations = annotations();
+      const reason = toolCalls.length ? 'tool_calls' : 'stop';
       return {
         id: opts.id,
         object: 'chat.completion' as const,
@@ -151,7 +163,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
     },
 
     get hasOutput() {
-      return content.length > 0 || reasoning.length > 0;
+      return content.length > 0 || reasoning.length > 0 || toolCalls.length > 0;
     },
   };
 }

@@ -59,15 +59,15 @@ describe('flattenMessages', () => {
     ];
     expect(flattenMessages(messages).text).toBe(
       'Weather in Paris?\n\n' +
-        'assistant: [tool_call] get_weather {"city":"Paris"}\n\n' +
-        'tool[get_weather]#call_1: {"temp":21}\n\n' +
-        'tool#call_2: no name',
+        'assistant: <tool_call>{"name":"get_weather","arguments":{"city":"Paris"}}</tool_call>\n\n' +
+        'tool result [get_weather] #call_1: {"temp":21}\n\n' +
+        'tool result #call_2: no name',
     );
   });
 
   it('an assistant tool call without arguments renders {}', () => {
     const messages: ChatMessage[] = [{ role: 'assistant', content: 'ok', tool_calls: [{ function: { name: 'ping' } }] }];
-    expect(flattenMessages(messages).text).toBe('assistant: ok\n[tool_call] ping {}');
+    expect(flattenMessages(messages).text).toBe('assistant: ok\n<tool_call>{"name":"ping","arguments":{}}</tool_call>');
   });
 
   it('attachments without any text → "Refer to the following content:"', () => {

@@ -5,6 +5,8 @@
  * messages are joined with a blank line. Image parts become attachments in order.
  */
 import type { ChatMessage } from './schemas';
+import { toolCallBlock } from '@/lib/tools/convention';
+import { parseLooseJson } from '@/lib/tools/repair';
 
 export interface FlatPrompt {
   text: string;
@@ -27,7 +29,8 @@ function textOf(message: ChatMessage, attachments: string[]): string {
     }
   }
   if (message.role === 'assistant' && message.tool_calls?.length) {
-    for (const call of message.tool_calls) parts.push(`[tool_call] ${call.function.name} ${call.function.arguments ?? '{}'}`);
+    // Re-rendered in the calling convention, so the model sees its earlier calls the way it wrote them.
+    for (const call of message.tool_calls) parts.push(toolCallBlock(call.function.name, parseLooseJson(call.function.arguments ?? '{}') ?? {}));
   }
   return parts.join('\n');
 }
@@ -36,7 +39,7 @@ export function flattenMessages(messages: readonly ChatMessage[]): FlatPrompt {
   const attachments: string[] = [];
   const items = messages
     .map((m) => {
-      const role = m.role === 'tool' ? `tool${m.name ? `[${m.name}]` : ''}${m.tool_call_id ? `#${m.tool_call_id}` : ''}` : m.role || 'user';
+      const role = m.role === 'tool' ? `tool result${m.name ? ` [${m.name}]` : ''}${m.tool_call_id ? ` #${m.tool_call_id}` : ''}` : m.role || 'user';
       return { role, isUser: m.role === 'user', text: textOf(m, attachments) };
     })
     .filter((m) => m.text);

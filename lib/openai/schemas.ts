@@ -42,6 +42,19 @@ export const chatCompletionRequestSchema = z.looseObject({
   max_completion_tokens: z.number().int().positive().nullish(),
   reasoning_effort: z.string().nullish(),
   user: z.string().nullish(),
+  tools: z
+    .array(
+      z.looseObject({
+        type: z.literal('function'),
+        function: z.looseObject({ name: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'invalid function name'), description: z.string().optional(), parameters: z.unknown().optional() }),
+      }),
+    )
+    .max(128)
+    .nullish(),
+  tool_choice: z
+    .union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+    .nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
   /** Video models only (spec §6.5): validated by the video module. */
   video_config: z.record(z.string(), z.unknown()).nullish(),
 });

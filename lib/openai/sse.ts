@@ -4,7 +4,7 @@
  * terminal sequence (an `error` data frame on failure, then `data: [DONE]`), closing in `finally`, and
  * aborting the producer when the client goes away.
  */
-import { toGatewayError } from '@/lib/errors';
+import { toGatewayError, type GatewayError } from '@/lib/errors';
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode('data: [DONE]\n\n');
@@ -23,6 +23,8 @@ export interface SseOptions {
   done?: boolean;
   /** Called once after the stream ended for any reason (client cancel included). */
   onClose?: (outcome: { error?: unknown; cancelled: boolean }) => void;
+  /** The terminal error frame; defaults to the OpenAI envelope as a `data:` frame. */
+  errorFrame?: (err: GatewayError) => { event?: string; data: unknown };
 }
 
 export type SseSend = (data: unknown, event?: string) => void;
@@ -57,7 +59,11 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Pro
       produce(send, abort.signal)
         .catch((e) => {
           error = e;
-          if (!abort.signal.aborted) send(toGatewayError(e).toJSON());
+          if (!abort.signal.aborted) {
+            const err = toGatewayError(e);
+            const frame = opts.errorFrame?.(err) ?? { data: err.toJSON() };
+            send(frame.data, frame.event);
+          }
         })
         .finally(() => {
           clearInterval(timer);

@@ -21,6 +21,9 @@ export const settingsSchema = z.object({
   // output
   reasoning_output: z.enum(['reasoning_content', 'think_tags', 'hidden']).default('reasoning_content'),
   keepalive_seconds: z.number().int().min(1).max(120).default(15),
+  tool_calling: z.enum(['emulate', 'off']).default('emulate'),
+  /** Model names clients send (e.g. Claude names from Claude Code) → catalog ids. */
+  model_aliases: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).default({}),
   // media
   image_generation_method: z.enum(['legacy', 'imagine_ws']).default('legacy'),
   media_link_ttl_hours: z.number().int().min(1).max(24 * 365).default(168),

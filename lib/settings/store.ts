@@ -33,7 +33,7 @@ export async function loadSettings(db: D1Database, now = Date.now()): Promise<Lo
   if (cache && now - cache.loadedAt < CACHE_TTL_MS) return cache;
   const rows = await drizzle(db).select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
   const s = fromRows(rows);
-  cache = { settings: s, catalog: buildCatalog(s.models), loadedAt: now };
+  cache = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), loadedAt: now };
   return cache;
 }
 

@@ -1,0 +1,192 @@
+/**
+ * @module gateway/conversation
+ * The one orchestration behind every chat-like endpoint (OpenAI chat, Responses, Anthropic Messages):
+ * authorize → parse (per wire format) → admit → run upstream with retries → media / tool-call derivation →
+ * encode (per wire format) → log. Wire formats only parse requests and encode events.
+ */
+import type { Platform } from '@/lib/platform';
+import { GatewayError, toGatewayError } from '@/lib/errors';
+import { readJsonBody, type ChatMessage } from '@/lib/openai/schemas';
+import { estimateTokens, flattenMessages } from '@/lib/openai/flatten';
+import { sseResponse } from '@/lib/openai/sse';
+import type { ReasoningOutput } from '@/lib/openai/chunks';
+import { toolPrompt, type ToolChoice, type ToolSpec } from '@/lib/tools/convention';
+import { getDb } from '@/lib/db/client';
+import { touchKey } from '@/lib/db/keys';
+import { loadContext, type GatewayContext } from './context';
+import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
+import { admitRequest, type KeyAdmission } from './key-limits';
+import { createRequestLog } from './request-log';
+import { prepareAttachments } from './attachments';
+import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
+import { chatMediaEvents } from './media';
+import { videoConfigSchema, videoTransport } from './video';
+import { runHousekeeping } from './housekeeping';
+import { withToolCalls, type GatewayEvent } from './events';
+
+/** A chat-like request in the internal (OpenAI-message-shaped) form every wire format converts to. */
+export interface ConversationRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream: boolean;
+  tools?: ToolSpec[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  videoConfig?: unknown;
+  /** Wire-specific options the encoder reads (e.g. OpenAI `stream_options.include_usage`). */
+  options?: Record<string, unknown>;
+}
+
+export interface SseFrame {
+  event?: string;
+  data: unknown;
+}
+
+export interface EncoderMeta {
+  id: string;
+  created: number;
+  model: string;
+  reasoningOutput: ReasoningOutput;
+  promptTokens: number;
+  request: ConversationRequest;
+}
+
+export interface WireEncoder {
+  start(): SseFrame[];
+  event(event: GatewayEvent): SseFrame[];
+  finish(): SseFrame[];
+  /** The non-stream body, from everything seen. */
+  body(): unknown;
+  completionTokens(): number;
+  readonly hasOutput: boolean;
+}
+
+export interface WireFormat {
+  /** Whether the SSE stream ends with `data: [DONE]`. */
+  doneSentinel: boolean;
+  parse(body: unknown, ctx: GatewayContext): ConversationRequest;
+  encoder(meta: EncoderMeta): WireEncoder;
+  /** Error envelope for HTTP errors and the terminal SSE error frame. */
+  errorResponse(err: GatewayError): Response;
+  errorFrame(err: GatewayError): SseFrame;
+  idPrefix: string;
+}
+
+export interface ConversationOptions {
+  endpoint: string;
+  /** The admin dashboard's chat: authorised by the admin session, not a key. */
+  asAdmin?: boolean;
+}
+
+export async function handleConversation(req: Request, platform: Platform, format: WireFormat, opts: ConversationOptions): Promise<Response> {
+  const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint: opts.endpoint });
+  let admission: KeyAdmission | undefined;
+  try {
+    const ctx = await loadContext(platform);
+    runHousekeeping(ctx);
+    const caller = opts.asAdmin ? null : await authorizeKey(req, ctx);
+    log.set({ keyId: caller?.id ?? null, keyName: opts.asAdmin ? 'admin' : (caller?.name ?? null) });
+    if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
+
+    const request = format.parse(await readJsonBody(req), ctx);
+    log.set({ model: request.model, stream: request.stream });
+    const model = resolveModel(ctx, request.model, ['chat', 'image', 'video']);
+    ensureModelAllowed(caller, model);
+
+    const tools = ctx.settings.tool_calling === 'emulate' && request.toolChoice !== 'none' && model.kind === 'chat' ? (request.tools ?? []) : [];
+    const messages: ChatMessage[] = tools.length
+      ? [{ role: 'system', content: toolPrompt(tools, request.toolChoice ?? 'auto', request.parallelToolCalls !== false) }, ...request.messages]
+      : request.messages;
+    const prompt = flattenMessages(messages);
+    if (!prompt.text && !prompt.attachments.length) {
+      throw new GatewayError('invalid_request', 'messages contain no text or images', { param: 'messages' });
+    }
+    const video = model.kind === 'video' ? videoConfigSchema.safeParse(request.videoConfig ?? {}) : undefined;
+    if (video && !video.success) {
+      const issue = video.error.issues[0];
+      throw new GatewayError('invalid_request', `video_config.${issue.path.join('.')}: ${issue.message}`, { param: `video_config.${issue.path.join('.')}` });
+    }
+    // Video takes only the first image (the frame to animate).
+    const files = await prepareAttachments(video ? prompt.attachments.slice(0, 1) : prompt.attachments, platform.fetch);
+    const promptTokens = estimateTokens(prompt.text);
+    log.set({ promptTokens });
+
+    admission = await admitRequest(ctx, caller, model);
+    const transport = video ? videoTransport(model, prompt.text, video.data) : conversationTransport({ message: prompt.text, model });
+    const runner = createUpstreamRunner(ctx, { model, files, transport }, req.signal);
+    const origin = new URL(req.url).origin;
+    const events = (first: Attempt): AsyncIterable<GatewayEvent> => {
+      const media = chatMediaEvents(runner.events(first), ctx, origin, () => runner.token?.id);
+      return tools.length ? withToolCalls(media, tools.map((t) => t.name), request.parallelToolCalls !== false) : media;
+    };
+    const encoder = format.encoder({
+      id: `${format.idPrefix}${crypto.randomUUID().replace(/-/g, '')}`,
+      created: Math.floor(ctx.now() / 1000),
+      model: model.id,
+      reasoningOutput: ctx.settings.reasoning_output,
+      promptTokens,
+      request,
+    });
+    const tokenFields = () => ({ tokenId: runner.token?.id ?? null, tokenSuffix: runner.token?.suffix ?? null, attempts: runner.attempts });
+
+    let first: Attempt;
+    try {
+      first = await runner.open();
+    } catch (e) {
+      log.set(tokenFields());
+      throw e;
+    }
+
+    const accepted = admission;
+    if (!request.stream) {
+      try {
+        for await (const event of events(first)) encoder.event(event);
+      } catch (e) {
+        log.set(tokenFields());
+        throw e;
+      } finally {
+        platform.waitUntil(accepted.release());
+      }
+      const body = encoder.body();
+      log.finish(200, 'ok', { ...tokenFields(), completionTokens: encoder.completionTokens() });
+      return Response.json(body);
+    }
+
+    return sseResponse(
+      async (send) => {
+        const emit = (frames: SseFrame[]) => {
+          for (const f of frames) send(f.data, f.event);
+        };
+        emit(encoder.start());
+        for await (const event of events(first)) {
+          const frames = encoder.event(event);
+          if (frames.length) log.firstByte();
+          emit(frames);
+        }
+        emit(encoder.finish());
+      },
+      {
+        keepaliveMs: ctx.settings.keepalive_seconds * 1000,
+        done: format.doneSentinel,
+        errorFrame: format.errorFrame,
+        onClose: ({ error, cancelled }) => {
+          const usage = { ...tokenFields(), completionTokens: encoder.completionTokens() };
+          if (error) {
+            if (!encoder.hasOutput) platform.waitUntil(accepted.refund());
+            log.fail(error, usage);
+          } else if (cancelled) log.finish(499, 'client_closed', usage);
+          else log.finish(200, 'ok', usage);
+          platform.waitUntil(accepted.release());
+        },
+      },
+    );
+  } catch (e) {
+    const err = toGatewayError(e);
+    if (admission) {
+      platform.waitUntil(admission.refund());
+      platform.waitUntil(admission.release());
+    }
+    log.fail(err);
+    return format.errorResponse(err);
+  }
+}
