@@ -59,6 +59,8 @@ export interface WireEncoder {
   body(): unknown;
   completionTokens(): number;
   readonly hasOutput: boolean;
+  /** A terminal error frame that depends on the stream so far (e.g. Responses' `response.failed`). */
+  errorFrame?(err: GatewayError): SseFrame;
 }
 
 export interface WireFormat {
@@ -168,7 +170,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
       {
         keepaliveMs: ctx.settings.keepalive_seconds * 1000,
         done: format.doneSentinel,
-        errorFrame: format.errorFrame,
+        errorFrame: (err) => encoder.errorFrame?.(err) ?? format.errorFrame(err),
         onClose: ({ error, cancelled }) => {
           const usage = { ...tokenFields(), completionTokens: encoder.completionTokens() };
           if (error) {

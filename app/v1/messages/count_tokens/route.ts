@@ -1,0 +1,8 @@
+import { getPlatform } from '@/lib/platform';
+import { handleCountTokens } from '@/lib/anthropic/count-tokens';
+
+export const runtime = 'edge';
+
+export function POST(req: Request) {
+  return handleCountTokens(req, getPlatform());
+}

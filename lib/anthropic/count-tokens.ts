@@ -1,0 +1,24 @@
+/** @module anthropic/count-tokens — `POST /v1/messages/count_tokens` (Claude Code asks before sending). */
+import type { Platform } from '@/lib/platform';
+import { toGatewayError } from '@/lib/errors';
+import { loadContext } from '@/lib/gateway/context';
+import { authorizeKey } from '@/lib/gateway/authorize';
+import { parseBody, readJsonBody } from '@/lib/openai/schemas';
+import { estimateTokens, flattenMessages } from '@/lib/openai/flatten';
+import { messagesRequestSchema, messagesToConversation } from './schemas';
+import { anthropicFormat } from './format';
+
+export async function handleCountTokens(req: Request, platform: Platform): Promise<Response> {
+  try {
+    const ctx = await loadContext(platform);
+    await authorizeKey(req, ctx);
+    const raw = (await readJsonBody(req)) as Record<string, unknown>;
+    // count_tokens has no max_tokens; reuse the Messages schema with a placeholder.
+    const body = parseBody(messagesRequestSchema, { max_tokens: 1, ...raw });
+    const { messages, tools } = messagesToConversation(body);
+    const text = flattenMessages(messages).text + (tools.length ? JSON.stringify(tools) : '');
+    return Response.json({ input_tokens: estimateTokens(text) });
+  } catch (e) {
+    return anthropicFormat.errorResponse(toGatewayError(e));
+  }
+}
