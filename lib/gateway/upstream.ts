@@ -4,13 +4,14 @@
  * and on failure apply the account's new state and retry on another account — bounded by `max_retries`
  * and never after visible output reached the client.
  */
-import { openConversation, uploadFile, type Opened, type UploadResult } from '@/lib/grok/client';
+import { fetchSession, openConversation, uploadFile, type Opened, type UploadResult } from '@/lib/grok/client';
+import { openMgwConversation, parseSession } from '@/lib/grok/mgw';
 import type { GrokEvent } from '@/lib/grok/events';
 import type { UpstreamFailure } from '@/lib/grok/errors';
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures } from '@/lib/db/tokens';
+import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures, updateToken } from '@/lib/db/tokens';
 import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor } from '@/lib/pool/select';
 import { patchForFailure } from '@/lib/pool/state';
@@ -44,8 +45,23 @@ export function conversationTransport(spec: {
   referer?: string;
   model: ChatPayloadInput['model'];
 }): Transport {
-  return ({ ctx, raw, uploads, signal }) =>
-    openConversation(ctx.grok, {
+  return async ({ ctx, token, raw, uploads, signal }) => {
+    if (ctx.settings.upstream_profile === 'C') {
+      const user = await accountUserId(ctx, token, raw, signal);
+      if (!user.ok) return user;
+      return openMgwConversation(
+        { fetch: ctx.grok.fetch, wsUrl: ctx.platform.env.GROK_WS_URL, origin: new URL(ctx.grok.baseUrl).origin, headers: ctx.grok.headers },
+        raw,
+        { userId: user.value, mode: spec.model.modeId ?? 'auto', message: spec.message, fileIds: uploads.map((u) => u.fileMetadataId) },
+        {
+          signal,
+          handshakeTimeoutMs: 20_000,
+          firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
+          idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
+        },
+      );
+    }
+    return openConversation(ctx.grok, {
       token: raw,
       payload: buildChatPayload({
         ...spec.payload,
@@ -61,6 +77,20 @@ export function conversationTransport(spec: {
       firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
       idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
     });
+  };
+}
+
+/** The account's user id for the chat gateway: cached on the token row, else read from E19 (spec §9.5). */
+async function accountUserId(ctx: GatewayContext, token: TokenRow, raw: string, signal?: AbortSignal): Promise<Opened<string>> {
+  if (token.userId) return { ok: true, value: token.userId };
+  const session = await fetchSession(ctx.grok, raw, signal);
+  if (!session.ok) return session;
+  const identity = parseSession(session.value);
+  if (identity.status === 'unauthenticated') return { ok: false, failure: { kind: 'auth', message: 'session: unauthenticated', retryable: true, tokenAtFault: true } };
+  if (identity.status === 'blocked') return { ok: false, failure: { kind: 'blocked', message: 'session: account blocked', retryable: true, tokenAtFault: true } };
+  if (!identity.userId) return { ok: false, failure: { kind: 'transient', message: 'session answer has no user id', retryable: true, tokenAtFault: false } };
+  await updateToken(ctx.db, token.id, { userId: identity.userId });
+  return { ok: true, value: identity.userId };
 }
 
 export interface Attempt {

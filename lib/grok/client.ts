@@ -259,3 +259,22 @@ export async function fetchAsset(
   if (buf.byteLength > maxBytes) return { ok: false, failure: { kind: 'rejected', message: 'asset too large', retryable: false, tokenAtFault: false } };
   return { ok: true, value: { bytes: buf, contentType: res.headers.get('content-type') ?? 'application/octet-stream' } };
 }
+
+/** E19: `GET /api/auth/session`. */
+export async function fetchSession(config: GrokClientConfig, token: string, signal?: AbortSignal): Promise<Opened<unknown>> {
+  const o = origin(config.baseUrl);
+  let res: Response;
+  try {
+    const { 'content-type': _json, ...headers } = jsonHeaders({ ...config.headers, token, origin: o });
+    res = await config.fetch(new URL('/api/auth/session', config.baseUrl), { headers, signal });
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  const text = await readErrorBody(res);
+  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, failure: { kind: 'transient', message: 'session answer was not JSON', retryable: true, tokenAtFault: false } };
+  }
+}

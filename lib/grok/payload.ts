@@ -5,7 +5,8 @@
  */
 import type { ModelEntry } from '@/lib/catalog/models';
 
-export type UpstreamProfile = 'A' | 'B';
+/** A = modelName+modelMode, B = modeId (REST), C = chat over the WebSocket gateway (media stays on REST as B). */
+export type UpstreamProfile = 'A' | 'B' | 'C';
 
 export interface ChatPayloadInput {
   profile: UpstreamProfile;
@@ -23,7 +24,7 @@ const DEVICE_ENV = { darkModeEnabled: false, devicePixelRatio: 2, screenWidth: 2
 
 export function buildChatPayload(input: ChatPayloadInput): Record<string, unknown> {
   const { profile, model } = input;
-  const useModeId = profile === 'B' && !!model.modeId;
+  const useModeId = profile !== 'A' && !!model.modeId;
   const responseMetadata: Record<string, unknown> = useModeId ? {} : { requestModelDetails: { modelId: model.modelName } };
   if (input.modelConfigOverride) responseMetadata.modelConfigOverride = input.modelConfigOverride;
 
@@ -70,6 +71,6 @@ export function buildRateLimitPayload(
   profile: UpstreamProfile,
   model: Pick<ModelEntry, 'rateLimitModel' | 'modeId' | 'bucket'>,
 ): Record<string, unknown> {
-  if (profile === 'B' && model.modeId) return { modelName: model.modeId };
+  if (profile !== 'A' && model.modeId) return { modelName: model.modeId };
   return { requestKind: 'DEFAULT', modelName: model.rateLimitModel };
 }

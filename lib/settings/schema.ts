@@ -11,7 +11,7 @@ export const DEFAULT_USER_AGENT =
 
 export const settingsSchema = z.object({
   // upstream
-  upstream_profile: z.enum(['A', 'B']).default('B'),
+  upstream_profile: z.enum(['A', 'B', 'C']).default('B'),
   statsig_mode: z.enum(['x1', 'e', 'static']).default('x1'),
   statsig_static_value: z.string().max(500).default(''),
   user_agent: z.string().min(10).max(500).default(DEFAULT_USER_AGENT),
