@@ -115,7 +115,10 @@ export async function handleConversation(req: Request, platform: Platform, forma
 
     admission = await admitRequest(ctx, caller, model);
     const transport = video ? videoTransport(model, prompt.text, video.data) : conversationTransport({ message: prompt.text, model });
-    const runner = createUpstreamRunner(ctx, { model, files, transport }, req.signal);
+    // Ends the upstream call when the client goes away (request abort or SSE cancel).
+    const upstreamAbort = new AbortController();
+    req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
+    const runner = createUpstreamRunner(ctx, { model, files, transport }, upstreamAbort.signal);
     const origin = new URL(req.url).origin;
     const events = (first: Attempt): AsyncIterable<GatewayEvent> => {
       const media = chatMediaEvents(runner.events(first), ctx, origin, () => runner.token?.id);
@@ -155,7 +158,8 @@ export async function handleConversation(req: Request, platform: Platform, forma
     }
 
     return sseResponse(
-      async (send) => {
+      async (send, signal) => {
+        signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
         const emit = (frames: SseFrame[]) => {
           for (const f of frames) send(f.data, f.event);
         };
@@ -169,6 +173,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
       },
       {
         keepaliveMs: ctx.settings.keepalive_seconds * 1000,
+        waitUntil: platform.waitUntil,
         done: format.doneSentinel,
         errorFrame: (err) => encoder.errorFrame?.(err) ?? format.errorFrame(err),
         onClose: ({ error, cancelled }) => {

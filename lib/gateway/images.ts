@@ -80,6 +80,7 @@ async function respond({ ctx, job, format, stream, origin, log, admission }: Ima
     },
     {
       keepaliveMs: ctx.settings.keepalive_seconds * 1000,
+      waitUntil: platform.waitUntil,
       done: false,
       onClose: ({ error, cancelled }) => {
         if (error) {

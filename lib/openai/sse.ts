@@ -23,6 +23,11 @@ export interface SseOptions {
   done?: boolean;
   /** Called once after the stream ended for any reason (client cancel included). */
   onClose?: (outcome: { error?: unknown; cancelled: boolean }) => void;
+  /**
+   * Keeps the producer alive after the client disconnects, so its cleanup (log row, freeing the key's
+   * concurrency slot) still runs; without it the runtime drops the pending work with the request.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
   /** The terminal error frame; defaults to the OpenAI envelope as a `data:` frame. */
   errorFrame?: (err: GatewayError) => { event?: string; data: unknown };
 }
@@ -56,7 +61,7 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Pro
 
       const send: SseSend = (data, event) => write(encodeSse(data, event));
       let error: unknown;
-      produce(send, abort.signal)
+      const work = produce(send, abort.signal)
         .catch((e) => {
           error = e;
           if (!abort.signal.aborted) {
@@ -74,6 +79,7 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Pro
           }
           opts.onClose?.({ error, cancelled: abort.signal.aborted });
         });
+      opts.waitUntil?.(work);
     },
     cancel() {
       closed = true;

@@ -18,7 +18,7 @@ describe('validateSettingsPatch', () => {
   });
 
   it('reports a wrong type keyed by the setting, alongside other errors', () => {
-    const r = validateSettingsPatch({ keepalive_seconds: 'fifteen', upstream_profile: 'C', open_access: true, typo: true });
+    const r = validateSettingsPatch({ keepalive_seconds: 'fifteen', upstream_profile: 'D', open_access: true, typo: true });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(Object.keys(r.fieldErrors).sort()).toEqual(['keepalive_seconds', 'typo', 'upstream_profile']);

@@ -3,6 +3,9 @@
  * Settings rows in D1 merged over the defaults, cached per isolate for a few seconds so the hot path does
  * not query D1 for them on every request. A save in this isolate is visible at once; other isolates see it
  * within `CACHE_TTL_MS`.
+ *
+ * The cache lives on `globalThis`: next-on-pages bundles every route with its own copy of this module, and
+ * a save from the admin route must clear the copy the `/v1` routes read.
  */
 import { drizzle } from 'drizzle-orm/d1';
 import { settings as settingsTable } from '@/lib/db/schema';
@@ -16,7 +19,9 @@ interface Loaded {
   catalog: Catalog;
   loadedAt: number;
 }
-let cache: Loaded | undefined;
+const CACHE_KEY = Symbol.for('grok2api.settings');
+type Holder = { [CACHE_KEY]?: Loaded };
+const holder = globalThis as Holder;
 
 function fromRows(rows: { key: string; value: unknown }[]): Settings {
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
@@ -30,11 +35,13 @@ function fromRows(rows: { key: string; value: unknown }[]): Settings {
 }
 
 export async function loadSettings(db: D1Database, now = Date.now()): Promise<Loaded> {
+  const cache = holder[CACHE_KEY];
   if (cache && now - cache.loadedAt < CACHE_TTL_MS) return cache;
   const rows = await drizzle(db).select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
   const s = fromRows(rows);
-  cache = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), loadedAt: now };
-  return cache;
+  const loaded = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), loadedAt: now };
+  holder[CACHE_KEY] = loaded;
+  return loaded;
 }
 
 export async function getSettings(db: D1Database): Promise<Settings> {
@@ -53,6 +60,6 @@ export async function saveSettings(db: D1Database, patch: Partial<Settings>, now
     );
     await d.batch(statements as [(typeof statements)[0], ...typeof statements]);
   }
-  cache = undefined;
+  holder[CACHE_KEY] = undefined;
   return (await loadSettings(db, now)).settings;
 }

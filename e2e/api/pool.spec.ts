@@ -1,0 +1,183 @@
+/** The account pool: retry onto another account and the account states each upstream failure leaves behind. */
+import { expect, test } from '@playwright/test';
+import type OpenAI from 'openai';
+import {
+  PLAIN_TEXT,
+  apiError,
+  collect,
+  fake,
+  freshState,
+  gateway,
+  tokenOfCall,
+  userMessage,
+  type PoolToken,
+  type TokenView,
+} from './helpers';
+
+let client: OpenAI;
+let keyId: string;
+let pool: PoolToken[];
+
+test.beforeAll(async () => {
+  await gateway.login();
+  const key = await gateway.createKey({ name: 'e2e-pool' });
+  client = key.client;
+  keyId = key.id;
+});
+
+test.beforeEach(async () => {
+  pool = await freshState(2);
+});
+
+const hello = { model: 'grok-4', messages: userMessage('Say hello in French.') };
+
+/**
+ * Injects one failure, makes a request that must succeed on the second account, and returns both accounts'
+ * admin views: `first` is whichever account the failure hit.
+ */
+async function retried(failure: Record<string, unknown>, stream = false): Promise<{ first: TokenView; second: TokenView; startedAt: number }> {
+  await fake.inject([failure]);
+  const startedAt = Date.now();
+  if (stream) {
+    const got = await collect(await client.chat.completions.create({ ...hello, stream: true }));
+    expect(got.error).toBeUndefined();
+    expect(got.content).toBe(PLAIN_TEXT);
+  } else {
+    const res = await client.chat.completions.create(hello);
+    expect(res.choices[0].message.content).toBe(PLAIN_TEXT);
+  }
+  const calls = await fake.conversations();
+  expect(calls).toHaveLength(2);
+  expect(calls[0].injected).toEqual(failure);
+  expect(calls[1].injected).toBeUndefined();
+  expect(calls[1].status).toBe(200);
+  const a = tokenOfCall(pool, calls[0]);
+  const b = tokenOfCall(pool, calls[1]);
+  expect(a.id).not.toBe(b.id);
+  return { first: await gateway.token(a.id), second: await gateway.token(b.id), startedAt };
+}
+
+function expectHealthy(t: TokenView) {
+  expect(t.status).toBe('active');
+  expect(t.cooldownUntil).toBeNull();
+  expect(t.failedCount).toBe(0);
+}
+
+test.describe('retry onto another account', () => {
+  test('429 with Retry-After: the first account cools for that long, the second serves', async () => {
+    const { first, second, startedAt } = await retried({ kind: 'rate-limit', retryAfter: 120 });
+    expect(first.status).toBe('cooling');
+    expect(first.cooldownUntil! - startedAt).toBeGreaterThan(120_000 - 15_000);
+    expect(first.cooldownUntil! - startedAt).toBeLessThan(120_000 + 15_000);
+    expect(first.lastFailureReason).toContain('429');
+    expectHealthy(second);
+  });
+
+  test('401: the first account becomes invalid, the second serves', async () => {
+    const { first, second } = await retried({ kind: 'unauthorized' });
+    expect(first.status).toBe('invalid');
+    expect(first.lastFailureReason).toContain('401');
+    expectHealthy(second);
+  });
+
+  test('Cloudflare challenge: retried, and neither account is blamed', async () => {
+    const { first, second } = await retried({ kind: 'cf-challenge' });
+    expectHealthy(first);
+    expectHealthy(second);
+  });
+
+  test('in-band rate limit (HTTP 200, first frame error code 8): retried inside the stream, the first account cools', async () => {
+    const { first, second, startedAt } = await retried({ kind: 'inband-rate-limit' }, true);
+    expect(first.status).toBe('cooling');
+    // No wait time upstream: rate_limit_cooldown_seconds (default 3600 s).
+    expect(first.cooldownUntil! - startedAt).toBeGreaterThan(3_600_000 - 15_000);
+    expect(first.cooldownUntil! - startedAt).toBeLessThan(3_600_000 + 15_000);
+    expectHealthy(second);
+  });
+
+  test('in-band rate limit, non-stream: retried as well', async () => {
+    const { first, second } = await retried({ kind: 'inband-rate-limit' });
+    expect(first.status).toBe('cooling');
+    expectHealthy(second);
+  });
+
+  test('transient 500: retried; the first account gets a short cooldown and one failure', async () => {
+    const { first, second, startedAt } = await retried({ kind: 'server-error' });
+    expect(first.status).toBe('cooling');
+    // transient_cooldown_seconds default: 30 s.
+    expect(first.cooldownUntil! - startedAt).toBeGreaterThan(30_000 - 10_000);
+    expect(first.cooldownUntil! - startedAt).toBeLessThan(30_000 + 10_000);
+    expect(first.failedCount).toBe(1);
+    expectHealthy(second);
+  });
+
+  test('a later success on the same account resets its failure count', async () => {
+    await gateway.setSettings({ transient_cooldown_seconds: 0 });
+    const { first, second } = await retried({ kind: 'server-error' });
+    expect(first.status).toBe('active');
+    expect(first.failedCount).toBe(1);
+
+    const r = await gateway.call('POST', '/api/admin/tokens/batch', { ids: [second.id], action: 'disable' });
+    expect(r.json).toEqual({ ok: true, affected: 1 });
+    const res = await client.chat.completions.create(hello);
+    expect(res.choices[0].message.content).toBe(PLAIN_TEXT);
+    const calls = await fake.conversations();
+    expect(calls).toHaveLength(3);
+    expect(tokenOfCall(pool, calls[2]).id).toBe(first.id);
+    await expect.poll(async () => (await gateway.token(first.id)).failedCount, { timeout: 5_000 }).toBe(0);
+    expect((await gateway.token(second.id)).status).toBe('disabled');
+  });
+});
+
+test.describe('every attempt fails', () => {
+  test('Cloudflare challenge on every attempt → 503 upstream_challenge; all accounts stay active', async () => {
+    pool = await gateway.resetPool(3);
+    await fake.inject([{ kind: 'cf-challenge' }, { kind: 'cf-challenge' }, { kind: 'cf-challenge' }]);
+    const startedAt = Date.now() - 1_000;
+    const err = await apiError(client.chat.completions.create(hello));
+    expect(err.status).toBe(503);
+    expect(err.code).toBe('upstream_challenge');
+    expect(Number(err.headers!.get('retry-after'))).toBeGreaterThan(0);
+    const calls = await fake.conversations();
+    // max_retries = 2 → 3 attempts, each on a different account.
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.token)).size).toBe(3);
+    for (const t of await gateway.tokens()) expectHealthy(t);
+    const stats = await gateway.call('GET', '/api/admin/stats?period=24h');
+    expect(stats.json.egress.lastChallenge).toMatchObject({ kind: 'challenge' });
+    await expect.poll(async () => (await gateway.logs({ keyId: keyId, from: startedAt })).length, { timeout: 5_000 }).toBe(1);
+    const [row] = await gateway.logs({ keyId: keyId, from: startedAt });
+    expect(row).toMatchObject({ status: 503, reason: 'upstream_challenge', attempts: 3, model: 'grok-4' });
+    expect(pool.map((t) => t.id)).toContain(row.tokenId);
+  });
+
+  test('all accounts cooling → 429 all_tokens_cooling with Retry-After', async () => {
+    await fake.inject([
+      { kind: 'rate-limit', retryAfter: 120 },
+      { kind: 'rate-limit', retryAfter: 120 },
+    ]);
+    const first = await apiError(client.chat.completions.create(hello));
+    expect(first.status).toBe(429);
+    expect(first.code).toBe('upstream_rate_limited');
+    expect(first.headers!.get('retry-after')).toBe('120');
+    for (const t of await gateway.tokens()) expect(t.status).toBe('cooling');
+
+    const err = await apiError(client.chat.completions.create(hello));
+    expect(err.status).toBe(429);
+    expect(err.code).toBe('all_tokens_cooling');
+    const retryAfter = Number(err.headers!.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(100);
+    expect(retryAfter).toBeLessThanOrEqual(120);
+    // The second request never reached upstream.
+    expect(await fake.conversations()).toHaveLength(2);
+  });
+
+  test('no usable account at all → 503 no_available_token', async () => {
+    const r = await gateway.call('POST', '/api/admin/tokens/batch', { ids: pool.map((t) => t.id), action: 'disable' });
+    expect(r.json.affected).toBe(2);
+    const err = await apiError(client.chat.completions.create(hello));
+    expect(err.status).toBe(503);
+    expect(err.code).toBe('no_available_token');
+    expect(await fake.calls()).toEqual([]);
+  });
+});
