@@ -148,7 +148,8 @@ export async function* generateImages(ctx: GatewayContext, job: ImageJob): Async
   if (useImagine) {
     yield* drain(imagineRounds(ctx, job, job.n));
     if (!delivered && failure && !fallsBack(failure)) throw failure;
-    if (!delivered) failure = undefined;
+    if (failure) console.warn(`imagine_ws failed, falling back to legacy: ${(failure as Error).message}`);
+    failure = undefined;
   }
   for (let extra = 0; delivered < job.n && extra <= EXTRA_ROUNDS; extra++) {
     const before = delivered;
