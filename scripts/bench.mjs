@@ -1,6 +1,7 @@
 // `npm run bench`: gateway overhead measured side by side with the fake upstream called directly, in one run.
 // Loopback only, bounded loops. Prints a table (and writes bench-results/latest.json, not committed).
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ROOT, build, buildExists, migrate, serve, waitForHttp } from './lib.mjs';
@@ -22,9 +23,9 @@ const fake = spawn('node', ['e2e/fake-grok/server.mjs', '--port', String(FAKE_PO
 process.env.GROK_BASE_URL = fakeUrl;
 process.env.GROK_ASSETS_URL = fakeUrl;
 const secret = 'bench-secret-key-0123456789abcdef';
-const server = serve({ port: GW_PORT, persistTo, vars: { SECRET_KEY: secret }, stdio: 'ignore' });
+const server = serve({ port: GW_PORT, persistTo, vars: { SECRET_KEY: secret }, stdio: 'ignore', ownGroup: true });
 const stopAll = () => {
-  server.kill('SIGTERM');
+  server.stop();
   fake.kill('SIGTERM');
 };
 process.on('exit', stopAll);
@@ -50,24 +51,37 @@ await fetch(`${fakeUrl}/__fake/options`, { method: 'POST', headers, body: JSON.s
 // ---- clients ----------------------------------------------------------------------------------
 const prompt = (scenario) => `bench ${scenario} #delay:${FRAME_DELAY_MS}`;
 
-/** Streams one answer; returns ms to the first content byte and to the end. */
+/**
+ * One POST over a fresh connection (no keep-alive, the same for both targets), streaming the body.
+ * Resolves with the status, ms to the first chunk containing `marker`, and ms to the end.
+ */
+function timedPost(url, headers, body, marker) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+      let first;
+      let tail = '';
+      let errorBody = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        if (res.statusCode !== 200) errorBody += chunk;
+        if (first === undefined && marker) {
+          tail = (tail + chunk).slice(-200);
+          if (tail.includes(marker)) first = performance.now() - t0;
+        }
+      });
+      res.on('end', () => resolve({ status: res.statusCode, first: first ?? NaN, total: performance.now() - t0, errorBody }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function timedStream(url, init, firstMarker) {
-  const t0 = performance.now();
-  const res = await fetch(url, init);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let first;
-  let tail = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (first === undefined) {
-      tail = (tail + decoder.decode(value, { stream: true })).slice(-200);
-      if (tail.includes(firstMarker)) first = performance.now() - t0;
-    }
-  }
-  return { first: first ?? NaN, total: performance.now() - t0 };
+  const r = await timedPost(url, init.headers, init.body, firstMarker);
+  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${r.errorBody.slice(0, 300)}`);
+  return r;
 }
 
 let tokenTurn = 0;
@@ -117,20 +131,19 @@ async function throughput(kind, seconds, concurrency) {
   const one = async () => {
     while (performance.now() < until) {
       try {
-        const res =
+        const r =
           kind === 'gateway'
-            ? await fetch(`${gw}/v1/chat/completions`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-                body: JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'bench #scenario:plain #delay:0' }] }),
-              })
-            : await fetch(`${fakeUrl}/rest/app-chat/conversations/new`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}` },
-                body: JSON.stringify({ message: 'bench #scenario:plain #delay:0', modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4' }),
-              });
-        await res.arrayBuffer();
-        if (res.ok) done++;
+            ? await timedPost(
+                `${gw}/v1/chat/completions`,
+                { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+                JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'bench #scenario:plain #delay:0' }] }),
+              )
+            : await timedPost(
+                `${fakeUrl}/rest/app-chat/conversations/new`,
+                { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}` },
+                JSON.stringify({ message: 'bench #scenario:plain #delay:0', modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4' }),
+              );
+        if (r.status === 200) done++;
         else failed++;
       } catch {
         failed++;

@@ -16,9 +16,9 @@ const fake = await startFakeGrok({ port: fakePort });
 process.env.GROK_BASE_URL = fake.url;
 process.env.GROK_ASSETS_URL = fake.url;
 process.env.GROK_WS_URL = fake.url.replace('http', 'ws');
-const server = serve({ port, persistTo });
+const server = serve({ port, persistTo, ownGroup: true });
 const stop = async (code = 0) => {
-  server.kill('SIGTERM');
+  server.stop();
   await fake.close();
   process.exit(code);
 };

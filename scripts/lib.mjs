@@ -53,13 +53,29 @@ export async function migrate(persistTo) {
   await run('npx', args, { env: { ...quietEnv, CI: 'true' } });
 }
 
-/** Starts `wrangler pages dev` on the built output; shell env vars become bindings. */
-export function serve({ port, persistTo, vars = {}, stdio = 'inherit' }) {
-  const args = ['wrangler', 'pages', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false'];
+const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
+
+/**
+ * Starts `wrangler pages dev` on the built output; shell env vars become bindings.
+ * With `ownGroup` (scripts that stop it themselves: demo, bench) it runs in its own process group and
+ * `stop()` ends the whole group, workerd children included. Without it (npm start, test runner) it stays
+ * in the caller's group, so whoever stops the caller's group stops it too.
+ */
+export function serve({ port, persistTo, vars = {}, stdio = 'inherit', ownGroup = false }) {
+  const args = ['pages', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false'];
   if (persistTo) args.push('--persist-to', persistTo);
   const bindings = { ...Object.fromEntries(APP_VARS.filter((k) => process.env[k]).map((k) => [k, process.env[k]])), ...vars };
   for (const [k, v] of Object.entries(bindings)) args.push('--binding', `${k}=${v}`);
-  return spawn('npx', args, { cwd: ROOT, stdio, env: quietEnv, detached: false });
+  const child = spawn(bin('wrangler'), args, { cwd: ROOT, stdio, env: quietEnv, detached: ownGroup });
+  child.stop = (signal = 'SIGTERM') => {
+    try {
+      if (ownGroup) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  return child;
 }
 
 export async function waitForHttp(url, { timeoutMs = 120_000 } = {}) {

@@ -10,5 +10,5 @@ if (process.env.SKIP_BUILD !== '1' || !buildExists()) await build();
 await migrate(persistTo);
 const server = serve({ port, persistTo });
 console.log(`\nGrok2API: http://127.0.0.1:${port}  (admin: http://127.0.0.1:${port}/login)\n`);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.stop(sig));
 server.on('exit', (code) => process.exit(code ?? 0));
