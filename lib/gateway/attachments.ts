@@ -5,6 +5,7 @@
  */
 import { GatewayError } from '@/lib/errors';
 import { bytesToBase64 } from '@/lib/util/encoding';
+import { readAtMost } from '@/lib/util/stream';
 
 export interface PreparedFile {
   name: string;
@@ -20,30 +21,6 @@ const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', '
 
 function named(mimeType: string, i: number) {
   return `image-${i + 1}.${EXT[mimeType] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin'}`;
-}
-
-async function readLimited(res: Response, limit: number): Promise<Uint8Array> {
-  const reader = res.body?.getReader();
-  if (!reader) return new Uint8Array();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new Error(`larger than ${limit} bytes`);
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
 
 export async function prepareAttachments(urls: string[], fetchImpl: typeof fetch, param = 'messages'): Promise<PreparedFile[]> {
@@ -78,12 +55,8 @@ export async function prepareAttachments(urls: string[], fetchImpl: typeof fetch
         throw new GatewayError('invalid_request', `Image ${i + 1}: could not download ${parsed.origin}`, { param });
       }
       if (!res.ok) throw new GatewayError('invalid_request', `Image ${i + 1}: download answered HTTP ${res.status}`, { param });
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(res, MAX_ATTACHMENT_BYTES);
-      } catch (e) {
-        throw new GatewayError('payload_too_large', `Image ${i + 1}: ${(e as Error).message}`, { param });
-      }
+      const bytes = await readAtMost(res.body, MAX_ATTACHMENT_BYTES);
+      if (!bytes) throw new GatewayError('payload_too_large', `Image ${i + 1} is larger than ${MAX_ATTACHMENT_BYTES} bytes`, { param });
       const type = res.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
       const mimeType = type.startsWith('image/') ? type : 'image/jpeg';
       return { name: named(mimeType, i), mimeType, base64: bytesToBase64(bytes), size: bytes.byteLength };

@@ -16,6 +16,7 @@ import { requireSecret } from '@/lib/gateway/context';
 import { cacheKey, getCached, nextLocalMidnight, putCached, type MediaMeta } from '@/lib/cache/media-cache';
 import { decodeMediaRef, mediaKindOf, upstreamMediaUrl, verifyMediaLink } from './links';
 import { parseRange } from './range';
+import { readAtMost } from '@/lib/util/stream';
 
 const CACHE_HEADERS = { 'cache-control': 'private, max-age=86400', 'accept-ranges': 'bytes', 'access-control-allow-origin': '*' };
 
@@ -30,30 +31,6 @@ function fromCache(req: Request, bytes: ArrayBuffer, meta: MediaMeta): Response 
     });
   }
   return new Response(bytes, { headers: { ...headers, 'content-length': String(bytes.byteLength) } });
-}
-
-/** Reads a stream into memory up to `limit` bytes; undefined when larger. */
-async function collect(stream: ReadableStream<Uint8Array>, limit: number): Promise<ArrayBuffer | undefined> {
-  const reader = stream.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out.buffer;
 }
 
 export async function handleMedia(req: Request, platform: Platform, ref: string): Promise<Response> {
@@ -107,9 +84,9 @@ export async function handleMedia(req: Request, platform: Platform, ref: string)
       const [toClient, toCache] = res.body.tee();
       body = toClient;
       platform.waitUntil(
-        collect(toCache, env.KV_CACHE_MAX_BYTES).then((bytes) =>
+        readAtMost(toCache, env.KV_CACHE_MAX_BYTES).then((bytes) =>
           bytes
-            ? putCached(kv, key, bytes, { contentType, size: bytes.byteLength, type: kind, cachedAt: Date.now() }, nextLocalMidnight(Date.now(), env.CACHE_RESET_TZ_OFFSET_MINUTES))
+            ? putCached(kv, key, bytes.buffer, { contentType, size: bytes.byteLength, type: kind, cachedAt: Date.now() }, nextLocalMidnight(Date.now(), env.CACHE_RESET_TZ_OFFSET_MINUTES))
             : undefined,
         ),
       );
