@@ -29,6 +29,12 @@ const stopAll = () => {
   fake.kill('SIGTERM');
 };
 process.on('exit', stopAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
 await waitForHttp(`${fakeUrl}/__fake/health`, { timeoutMs: 20_000 });
 await waitForHttp(`${gw}/health`);
 
