@@ -4,20 +4,23 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT, build, buildExists, migrate, serve, waitForHttp } from './lib.mjs';
 
 const GW_PORT = 8795;
 const FAKE_PORT = 18795;
 const gw = `http://127.0.0.1:${GW_PORT}`;
 const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
-const persistTo = '.wrangler/bench-state';
+// Outside the project folder: nothing the dev server watches changes while it is measured.
+const persistTo = join(tmpdir(), 'grok2api-bench-state');
 const TOKENS = Array.from({ length: 8 }, (_, i) => `eyJhbGciOiJIUzI1NiJ9.YmVuY2g${i}.bench-signature-${i}-abcdef`);
 const LONG = 1000;
 const FRAME_DELAY_MS = 1;
 
 // ---- stack ------------------------------------------------------------------------------------
 if (process.env.SKIP_BUILD !== '1' || !buildExists()) await build();
-rmSync(`${ROOT}${persistTo}`, { recursive: true, force: true });
+rmSync(persistTo, { recursive: true, force: true });
 await migrate(persistTo);
 const fake = spawn('node', ['e2e/fake-grok/server.mjs', '--port', String(FAKE_PORT)], { cwd: ROOT, stdio: 'ignore' });
 process.env.GROK_BASE_URL = fakeUrl;
