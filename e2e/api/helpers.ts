@@ -5,7 +5,7 @@
  * All spec files share one gateway and one D1 database (workers = 1), so every test starts from
  * `freshState()`: fake reset, no tokens, default settings, then fresh tokens.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { expect } from '@playwright/test';
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -51,8 +51,11 @@ export function makeToken(): string {
   return `eyJhbGciOiJIUzI1NiJ9.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
 }
 
-/** A save is visible to the next request on the same isolate (one isolate under wrangler dev). */
-export const SETTINGS_PROPAGATION_MS = 0;
+/**
+ * How long a saved setting may take to reach the /v1 routes. lib/settings/store.ts checks a version
+ * counter on every request, so a save is effective for the very next request (settings.spec.ts asserts it).
+ */
+export const SETTINGS_CACHE_MS = 0;
 
 export const suffixOf = (raw: string) => raw.slice(-6);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,6 +138,15 @@ async function ok<T = any>(method: string, path: string, body?: unknown): Promis
 export const gateway = {
   call,
 
+  /** An admin request answered as a raw `Response` (binary bodies, e.g. cache previews). */
+  async fetch(path: string, init: { method?: string; auth?: boolean } = {}): Promise<Response> {
+    const method = init.method ?? 'GET';
+    const headers: Record<string, string> = {};
+    if (method !== 'GET') headers.origin = ORIGIN;
+    if (init.auth !== false && cookie) headers.cookie = cookie;
+    return fetch(`${GATEWAY}${path}`, { method, headers });
+  },
+
   /**
    * Logs in idempotently: the suite's password first; on a fresh database the first-boot admin/admin,
    * which must demand a password change (and block other endpoints until it happened).
@@ -188,23 +200,28 @@ export const gateway = {
     });
   },
 
-  /** Puts every setting back to its default (only when something differs, since a change costs a propagation wait). */
-  async resetSettings(): Promise<void> {
+  /**
+   * Puts every setting back to its default, with `overrides` on top (only when something differs, since a
+   * change costs a propagation wait).
+   */
+  async resetSettings(overrides: Record<string, unknown> = {}, lastApiRequestBefore?: number): Promise<void> {
     const { values, defaults } = await ok('GET', '/api/admin/settings');
-    if (JSON.stringify(values) === JSON.stringify(defaults)) return;
-    await gateway.setSettings(defaults);
+    const target = { ...defaults, ...overrides };
+    if (JSON.stringify(values) === JSON.stringify({ ...values, ...target })) return;
+    await gateway.setSettings(target, lastApiRequestBefore);
   },
 
-  /**
-   * Saves settings, then waits out the settings cache (lib/settings/store.ts: other isolates see a save
-   * within CACHE_TTL_MS = 5 s). The /v1 routes do not see a save at once even on a single local isolate
-   * (see settings.spec.ts, which asserts that separately), so without the wait the next request may still
-   * run with the old values.
-   */
-  async setSettings(patch: Record<string, unknown>): Promise<void> {
+  /** Saves settings and checks they were stored; they apply to the next request (SETTINGS_CACHE_MS is 0). */
+  async setSettings(patch: Record<string, unknown>, lastApiRequestBefore?: number): Promise<void> {
+    const before = (await ok('GET', '/api/admin/settings')).values;
     const r = await ok('PUT', '/api/admin/settings', patch);
     expect(r.values).toMatchObject(patch);
-    await sleep(SETTINGS_PROPAGATION_MS);
+    // Only a real change has to reach the /v1 routes' settings caches; they were loaded no later than the
+    // last /v1 request (when the caller knows it, e.g. freshState: before the test started).
+    if (JSON.stringify(before) !== JSON.stringify(r.values)) {
+      const from = Math.min(lastApiRequestBefore ?? Date.now(), Date.now());
+      await sleep(Math.max(0, from + SETTINGS_CACHE_MS - Date.now()));
+    }
   },
 
   /** Saves settings without waiting for them to reach the /v1 routes. */
@@ -281,13 +298,24 @@ export const fake = {
   },
   conversations: () => fake.calls(CONVERSATION_PATH),
   uploads: () => fake.calls(UPLOAD_PATH),
+  /** Chat turns that reached upstream over REST (Profiles A/B) or the chat-gateway WebSocket (C). */
+  chats: (): Promise<UpstreamChat[]> => fakeChats(),
+  mgw: () => fake.calls(MGW_PATH) as Promise<FakeWsCall[]>,
+  imagine: () => fake.calls(IMAGINE_PATH) as Promise<FakeWsCall[]>,
+  setToken: (token: string, state: 'ok' | 'revoked' | 'blocked') => fakeJson('POST', '/__fake/tokens', { token, state }),
 };
 
-/** The per-test starting point: fake reset, default settings, a pool of `n` fresh tokens. */
-export async function freshState(n: number): Promise<PoolToken[]> {
+/**
+ * The per-test starting point: fake reset, default settings (plus `settings` on top), a pool of `n` fresh
+ * tokens. Passing the test's settings here instead of setting them in the test saves a settings round trip
+ * (and its propagation wait) when consecutive tests share them.
+ */
+export async function freshState(n: number, settings: Record<string, unknown> = {}): Promise<PoolToken[]> {
+  // Every /v1 request of the previous test started before this point (freshState only calls admin routes).
+  const startedAt = Date.now();
   await gateway.login();
   await fake.reset();
-  await gateway.resetSettings();
+  await gateway.resetSettings(settings, startedAt);
   return gateway.resetPool(n);
 }
 
@@ -362,3 +390,178 @@ export function parseSse(body: string): SseItem[] {
 }
 
 export const userMessage = (text: string) => [{ role: 'user' as const, content: text }];
+
+// ---- upstream profiles -------------------------------------------------------------------------
+
+export const PROFILES = ['A', 'B', 'C'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const MGW_PATH = '/ws/mgw/';
+export const IMAGINE_PATH = '/ws/imagine/listen';
+export const SESSION_PATH = '/api/auth/session';
+/** The fake's user id for every token (e2e/fake-grok/rest.mjs FAKE_USER_ID). */
+export const FAKE_USER_ID = '5f3c2a1e-8d4b-4c7a-9e21-0b6d7f4a3c10';
+
+/** Reasoning of the thinking scenario: the chat-gateway WebSocket (Profile C) has no `header` token. */
+export const THINKING_REASONING_WS = THINKING_REASONING.replace('\n\nThinking about your request\n\n', '');
+export const thinkingReasoning = (profile: Profile) => (profile === 'C' ? THINKING_REASONING_WS : THINKING_REASONING);
+
+/** A WebSocket session as the fake logs it (one entry per upgrade). */
+export interface FakeWsCall extends FakeCall {
+  websocket: true;
+  url: string;
+  messages: any[];
+  closeCode: number | null;
+  uid?: string;
+  sessionId?: string;
+  model?: string;
+  responses?: { text: string; fileAttachmentIds: string[]; model: string; scenario: { name: string; arg?: string }; quota: string }[];
+  rounds?: { requestId: string | null; aspectRatio: string; numGenerations: number; imageIds: string[]; scenario: { name: string } }[];
+}
+
+/** One chat turn that reached upstream, whatever the profile: REST E1 call or chat-gateway response. */
+export interface UpstreamChat {
+  seq: number;
+  token: string | null;
+  message: string;
+  fileAttachments: string[];
+  via: 'rest' | 'mgw';
+}
+
+async function fakeChats(): Promise<UpstreamChat[]> {
+  const all = await fake.calls();
+  const out: UpstreamChat[] = [];
+  for (const c of all as FakeWsCall[]) {
+    if (c.path === CONVERSATION_PATH) {
+      out.push({ seq: c.seq, token: c.token, message: c.body?.message, fileAttachments: c.body?.fileAttachments ?? [], via: 'rest' });
+    } else if (c.path === MGW_PATH) {
+      for (const r of c.responses ?? []) out.push({ seq: c.seq, token: c.token, message: r.text, fileAttachments: r.fileAttachmentIds, via: 'mgw' });
+    }
+  }
+  return out;
+}
+
+/** The `echo` answer normalised over both shapes (REST: message/fileAttachments, WebSocket: text/file_attachment_ids). */
+export function echoed(content: string | null | undefined): { message: string; fileAttachments: string[]; raw: any } {
+  const raw = JSON.parse(content ?? 'null');
+  return { message: raw.message ?? raw.text, fileAttachments: raw.fileAttachments ?? raw.file_attachment_ids, raw };
+}
+
+// ---- scenarios ---------------------------------------------------------------------------------
+
+/** `#scenario:say:…`: the fake answers exactly `text` (split across frames at uneven positions). */
+export const say = (text: string) => `#scenario:say:${Buffer.from(text, 'utf8').toString('base64url')}`;
+
+// ---- typed SSE (Responses API, Anthropic, images) ---------------------------------------------
+
+export interface SseEvent {
+  event?: string;
+  data: string;
+  json?: any;
+}
+
+/** Splits a raw SSE body into events (`event:` + `data:` lines; comments and `[DONE]` kept as data). */
+export function parseSseEvents(body: string): SseEvent[] {
+  const out: SseEvent[] = [];
+  for (const block of body.split(/\n\n/)) {
+    let event: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (!data.length) continue;
+    const text = data.join('\n');
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    out.push({ event, data: text, json });
+  }
+  return out;
+}
+
+/** POST with an API key (Bearer) and a JSON body. */
+export function rawPost(path: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${GATEWAY}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** GET on the gateway (absolute gateway links are fetched on the tests' address), redirects not followed. */
+export function rawGet(path: string, key?: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(path.startsWith('http') ? onGateway(path) : `${GATEWAY}${path}`, {
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    redirect: 'manual',
+  });
+}
+
+// ---- media links -------------------------------------------------------------------------------
+
+/** SECRET_KEY of the gateway under test (playwright.config.ts). */
+export const TEST_SECRET_KEY = 'test-secret-key-for-e2e-only-0123456789';
+
+/** The media-link HMAC of lib/media/links.ts + lib/util/crypto.ts (HKDF-SHA256 salt "grok2api", info "media-signing"). */
+export function signMediaRef(ref: string, tokenId: string, exp: number, secret = TEST_SECRET_KEY): string {
+  const key = Buffer.from(hkdfSync('sha256', secret, 'grok2api', 'media-signing', 32));
+  return createHmac('sha256', key).update(`${ref}.${tokenId}.${exp}`).digest('base64url');
+}
+
+export const mediaRefOfPath = (path: string) => `p_${Buffer.from(path.startsWith('/') ? path : `/${path}`).toString('base64url')}`;
+export const mediaRefOfUrl = (url: string) => `u_${Buffer.from(url).toString('base64url')}`;
+
+/**
+ * Whether `link` points at the gateway under test. The gateway builds links from the request URL's origin,
+ * which `wrangler pages dev` reports as `localhost:<port>` even when the client called 127.0.0.1.
+ */
+export function isGatewayLink(link: string): boolean {
+  const u = new URL(link);
+  return u.port === new URL(GATEWAY).port && ['127.0.0.1', 'localhost'].includes(u.hostname);
+}
+
+/** The same link on the address the tests use (see `isGatewayLink`). */
+export const onGateway = (link: string) => {
+  const u = new URL(link);
+  return `${GATEWAY}${u.pathname}${u.search}`;
+};
+
+/** A gateway media link taken apart: the ref, what it points at, and the query. */
+export function parseMediaLink(link: string): { ref: string; target: string; t: string; exp: number; sig: string; url: URL } {
+  const url = new URL(link);
+  const m = /^\/images\/([pu]_[A-Za-z0-9_-]+)$/.exec(url.pathname);
+  expect(m, `media link ${link}`).not.toBeNull();
+  const ref = m![1];
+  return {
+    ref,
+    target: Buffer.from(ref.slice(2), 'base64url').toString('utf8'),
+    t: url.searchParams.get('t')!,
+    exp: Number(url.searchParams.get('exp')),
+    sig: url.searchParams.get('sig')!,
+    url,
+  };
+}
+
+export function mediaLinkFor(ref: string, tokenId: string, exp: number, sig = signMediaRef(ref, tokenId, exp)): string {
+  return `${GATEWAY}/images/${ref}?t=${encodeURIComponent(tokenId)}&exp=${exp}&sig=${sig}`;
+}
+
+/** Bytes the fake serves for an asset path or absolute URL, fetched directly with the owning cookie. */
+export async function fakeAsset(pathOrUrl: string, token: string): Promise<Buffer> {
+  const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${FAKE}/${pathOrUrl.replace(/^\//, '')}`;
+  const res = await fetch(url, { headers: { cookie: `sso=${token}` } });
+  expect(res.status, `fake asset ${url}`).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+export const isJpeg = (b: Buffer) => b.length > 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+export const isMp4 = (b: Buffer) => b.length > 8 && b.subarray(4, 8).toString('latin1') === 'ftyp';
+
+/** Empties the media cache (KV is shared by every spec). */
+export async function purgeMediaCache(): Promise<void> {
+  const r = await gateway.call('DELETE', '/api/admin/cache');
+  expect(r.status, r.text).toBe(200);
+}

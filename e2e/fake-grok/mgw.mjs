@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { fixtureFrames } from './fixtures.mjs';
 import { chatQuota, consume } from './quota.mjs';
-import { parseDirectives } from './scenarios.mjs';
+import { awkwardSplit, parseDirectives, sayText } from './scenarios.mjs';
 import { parseMessage } from './ws-conn.mjs';
 
 export const MGW_PATH = '/ws/mgw/';
@@ -107,6 +107,7 @@ const SCENARIOS = {
     const text = JSON.stringify({ text: turn.text, file_attachment_ids: turn.fileAttachmentIds, model });
     return [...answer(sid, splitText(text, 3)), { event: doneEvent(rid) }];
   },
+  say: ({ sid, rid }, arg) => [...answer(sid, awkwardSplit(sayText(arg))), { event: doneEvent(rid) }],
   long: ({ sid, rid }, arg) => longSteps(sid, rid, intArg(arg, 1000, 10_000_000)),
   stall: ({ sid, rid }, arg) => [
     ...answer(sid, PLAIN.slice(0, 2)),

@@ -109,7 +109,37 @@ const isAnswerToken = (f) =>
   f.result.response.messageTag === 'final' &&
   !f.result.response.isThinking;
 
+/** Text of a `say:<base64url>` directive argument (UTF-8). */
+export function sayText(arg) {
+  return Buffer.from(String(arg ?? ''), 'base64url').toString('utf8');
+}
+
+/**
+ * Split a string into about `parts` pieces at uneven positions (by code point), so that
+ * markup in it (tags, JSON) is cut mid-way across frames.
+ */
+export function awkwardSplit(text, parts = 8) {
+  const chars = Array.from(text);
+  const cuts = [];
+  for (let k = 1; k < parts; k++) {
+    const at = Math.round((chars.length * k) / parts) + ((k % 3) - 1) * 2;
+    if (at > (cuts.at(-1) ?? 0) && at < chars.length) cuts.push(at);
+  }
+  const out = [];
+  let prev = 0;
+  for (const at of [...cuts, chars.length]) {
+    out.push(chars.slice(prev, at).join(''));
+    prev = at;
+  }
+  const pieces = out.filter((t) => t !== '');
+  return pieces.length ? pieces : [''];
+}
+
 // ---- scenarios ------------------------------------------------------------
+
+function say(ctx, arg) {
+  return ndjson(frames(answerFrames(ctx, awkwardSplit(sayText(arg)))));
+}
 
 function echo(ctx) {
   const { message, fileAttachments, modelName, modelMode, modeId, temporary } = ctx.body;
@@ -291,6 +321,7 @@ const SCENARIOS = {
   image: (ctx) => ndjson(frames(replay('image', ctx))),
   video,
   echo,
+  say,
   search,
   long: (ctx, arg) => ndjson(longSteps(ctx, intArg(arg, 1000, 10_000_000))),
   'stall-before': (ctx, arg) => ndjson([{ pause: intArg(arg, 5000) }, ...frames(replay('plain', ctx))]),

@@ -95,7 +95,7 @@ export function buildCatalog(overrides: readonly ModelOverride[], aliases: Reado
   for (const m of list) for (const alias of m.aliases) index.set(alias, m);
   // Operator aliases (e.g. a Claude model name → grok-4) never shadow a real id.
   for (const [alias, target] of Object.entries(aliases)) {
-    const m = index.get(target);
+    const m = list.find((x) => x.id === target) ?? index.get(target);
     if (m && !byId.has(alias)) index.set(alias, m);
   }
   for (const m of list) index.set(m.id, m);

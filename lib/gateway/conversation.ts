@@ -114,7 +114,9 @@ export async function handleConversation(req: Request, platform: Platform, forma
     log.set({ promptTokens });
 
     admission = await admitRequest(ctx, caller, model);
-    const transport = video ? videoTransport(model, prompt.text, video.data) : conversationTransport({ message: prompt.text, model });
+    const transport = video
+      ? videoTransport(model, prompt.text, video.data)
+      : conversationTransport({ message: prompt.text, model, restOnly: model.kind !== 'chat' });
     // Ends the upstream call when the client goes away (request abort or SSE cancel).
     const upstreamAbort = new AbortController();
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });

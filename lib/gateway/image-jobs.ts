@@ -41,6 +41,7 @@ function legacyTransport(job: ImageJob): Transport {
     message: `${edit ? 'Image Edit' : 'Image Generation'}: ${job.prompt}`,
     model: job.model,
     payload: { imageGenerationCount: LEGACY_PER_ROUND },
+    restOnly: true,
   });
 }
 

@@ -37,14 +37,15 @@ export async function* chatMediaEvents(
         break;
       case 'image': {
         const url = await mediaLink(ctx, origin, event.path, owner() ?? '');
-        yield { type: 'text', text: `${sawMedia ? '\n' : '\n\n'}![Generated Image](${url})` };
+        // One line per image; the answer text that may follow starts on its own line.
+        yield { type: 'text', text: `${sawMedia ? '' : '\n\n'}![Generated Image](${url})\n` };
         sawMedia = true;
         break;
       }
       case 'video': {
         const url = await mediaLink(ctx, origin, event.path, owner() ?? '');
         const poster = event.thumbnailPath ? ` poster="${await mediaLink(ctx, origin, event.thumbnailPath, owner() ?? '')}"` : '';
-        yield { type: 'text', text: `${sawMedia ? '\n' : ''}<video src="${url}"${poster} controls="controls" width="500" height="300"></video>\n` };
+        yield { type: 'text', text: `<video src="${url}"${poster} controls="controls" width="500" height="300"></video>\n` };
         sawMedia = true;
         break;
       }

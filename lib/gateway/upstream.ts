@@ -44,9 +44,11 @@ export function conversationTransport(spec: {
   payload?: Partial<Omit<ChatPayloadInput, 'profile' | 'model' | 'message' | 'fileAttachments' | 'temporary'>>;
   referer?: string;
   model: ChatPayloadInput['model'];
+  /** Media flows (image generation through chat) stay on REST even under Profile C. */
+  restOnly?: boolean;
 }): Transport {
   return async ({ ctx, token, raw, uploads, signal }) => {
-    if (ctx.settings.upstream_profile === 'C') {
+    if (ctx.settings.upstream_profile === 'C' && !spec.restOnly) {
       const user = await accountUserId(ctx, token, raw, signal);
       if (!user.ok) return user;
       return openMgwConversation(

@@ -82,6 +82,7 @@ async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: Imagin
     const slots = new Map<string, number>();
     const finals = new Set<string>();
     const completed = new Set<string>();
+    let moderated = 0;
     const slotOf = (id: string, frame: Obj) => {
       let index = slots.get(id);
       if (index === undefined) {
@@ -99,7 +100,11 @@ async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: Imagin
         yield { type: 'error', failure: timeoutFailure('Imagine WebSocket', opts.idleTimeoutMs / 1000) };
         return;
       }
-      if (msg === 'closed') break;
+      if (msg === 'closed') {
+        if (finals.size) break;
+        yield { type: 'error', failure: { kind: 'transient', message: 'Imagine WebSocket closed before any image was final', retryable: true, tokenAtFault: false } };
+        return;
+      }
       const rid = str(msg.request_id) ?? str(msg.requestId);
       if (rid && rid !== requestId) continue;
       const type = str(msg.type);
@@ -123,12 +128,18 @@ async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: Imagin
       } else if (type === 'json') {
         const status = str(msg.current_status);
         if (status === 'start_stage') yield { type: 'image_progress', index, progress: 0 };
-        else if (status === 'completed' || status === 'done' || status === 'success') completed.add(id);
+        else if (status === 'completed' || status === 'done' || status === 'success') {
+          completed.add(id);
+          if (msg.moderated === true && !finals.has(id)) moderated++;
+        }
       }
       if (finals.size >= req.count || (slots.size >= req.count && completed.size >= slots.size)) break;
     }
     if (!finals.size) {
-      yield { type: 'error', failure: classifyInBandError({ message: 'every image was content-moderated' }) };
+      const failure = moderated
+        ? classifyInBandError({ message: 'every image was content-moderated' })
+        : ({ kind: 'transient', message: 'Imagine round ended without an image', retryable: true, tokenAtFault: false } as const);
+      yield { type: 'error', failure };
       return;
     }
     yield { type: 'done' };

@@ -80,7 +80,8 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
   const usage = (): Usage => {
     const reasoningTokens = estimateTokens(reasoning);
     // In think_tags mode the reasoning is already part of `content`.
-    const completion = estimateTokens(content) + (opts.reasoningOutput === 'think_tags' ? 0 : reasoningTokens);
+    const toolTokens = toolCalls.reduce((n, c) => n + estimateTokens(c.function.name) + estimateTokens(c.function.arguments), 0);
+    const completion = estimateTokens(content) + toolTokens + (opts.reasoningOutput === 'think_tags' ? 0 : reasoningTokens);
     return {
       prompt_tokens: opts.promptTokens,
       completion_tokens: completion,

@@ -30,6 +30,7 @@ export function patchForFailure(
   policy: StatePolicy,
   now: number,
 ): TokenPatch | null {
+  if (!failure.tokenAtFault) return null;
   const reason = failure.message.slice(0, 300);
   switch (failure.kind) {
     case 'auth':

@@ -1,27 +1,25 @@
 /**
  * @module settings/store
- * Settings rows in D1 merged over the defaults, cached per isolate for a few seconds so the hot path does
- * not query D1 for them on every request. A save in this isolate is visible at once; other isolates see it
- * within `CACHE_TTL_MS`.
- *
- * The cache lives on `globalThis`: next-on-pages bundles every route with its own copy of this module, and
- * a save from the admin route must clear the copy the `/v1` routes read.
+ * Settings rows in D1 merged over the defaults. Every save bumps a version counter; a request reads only
+ * that counter (one tiny query) and re-reads and re-validates the rows only when it changed. So a save is
+ * effective for the very next request on every isolate and every route, while the hot path skips the
+ * parsing and catalog work. (next-on-pages isolates module state per route, so an in-memory
+ * invalidation from the admin route would not reach the /v1 routes.)
  */
 import { drizzle } from 'drizzle-orm/d1';
-import { settings as settingsTable } from '@/lib/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { meta, settings as settingsTable } from '@/lib/db/schema';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from './schema';
 import { buildCatalog, type Catalog } from '@/lib/catalog/models';
 
-const CACHE_TTL_MS = 5_000;
+const VERSION_KEY = 'settings_version';
 
 interface Loaded {
   settings: Settings;
   catalog: Catalog;
-  loadedAt: number;
+  version: string;
 }
-const CACHE_KEY = Symbol.for('grok2api.settings');
-type Holder = { [CACHE_KEY]?: Loaded };
-const holder = globalThis as Holder;
+let cache: Loaded | undefined;
 
 function fromRows(rows: { key: string; value: unknown }[]): Settings {
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
@@ -34,14 +32,15 @@ function fromRows(rows: { key: string; value: unknown }[]): Settings {
   return merged as Settings;
 }
 
-export async function loadSettings(db: D1Database, now = Date.now()): Promise<Loaded> {
-  const cache = holder[CACHE_KEY];
-  if (cache && now - cache.loadedAt < CACHE_TTL_MS) return cache;
-  const rows = await drizzle(db).select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
+export async function loadSettings(db: D1Database): Promise<Loaded> {
+  const d = drizzle(db);
+  const [row] = await d.select({ value: meta.value }).from(meta).where(eq(meta.key, VERSION_KEY));
+  const version = row?.value ?? '0';
+  if (cache?.version === version) return cache;
+  const rows = await d.select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
   const s = fromRows(rows);
-  const loaded = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), loadedAt: now };
-  holder[CACHE_KEY] = loaded;
-  return loaded;
+  cache = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), version };
+  return cache;
 }
 
 export async function getSettings(db: D1Database): Promise<Settings> {
@@ -52,14 +51,18 @@ export async function saveSettings(db: D1Database, patch: Partial<Settings>, now
   const entries = Object.entries(patch);
   if (entries.length) {
     const d = drizzle(db);
+    const bump = d
+      .insert(meta)
+      .values({ key: VERSION_KEY, value: '1', updatedAt: now })
+      .onConflictDoUpdate({ target: meta.key, set: { value: sql`CAST(${meta.value} AS INTEGER) + 1`, updatedAt: now } });
     const statements = entries.map(([key, value]) =>
       d.insert(settingsTable).values({ key, value, updatedAt: now }).onConflictDoUpdate({
         target: settingsTable.key,
         set: { value, updatedAt: now },
       }),
     );
-    await d.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    // One batch: the rows and the version change together.
+    await d.batch([bump, ...statements]);
   }
-  holder[CACHE_KEY] = undefined;
-  return (await loadSettings(db, now)).settings;
+  return (await loadSettings(db)).settings;
 }
