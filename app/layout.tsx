@@ -3,6 +3,9 @@ import './globals.css';
 import { Providers } from '@/components/providers';
 import { getI18n } from '@/app/_lib/i18n';
 
+/** Every page reads the language cookie, so every route is dynamic and must run on the edge (next-on-pages). */
+export const runtime = 'edge';
+
 export const metadata: Metadata = {
   title: { default: 'Grok2API', template: '%s · Grok2API' },
   description: 'OpenAI-compatible gateway for grok.com accounts',
