@@ -17,7 +17,9 @@ import { EmptyState } from '@/components/shell/empty-state';
 import { useI18n } from '@/components/i18n-provider';
 import { keyColumns } from './columns';
 import { KeysToolbar } from './keys-toolbar';
-import { CreateKeyButton } from './create-key-button';
+import { OPEN_CREATE_KEY } from './create-key-button';
+import { OpenEventButton } from '@/components/open-event';
+import { PlusIcon } from 'lucide-react';
 import type { KeyView, ModelOption } from './types';
 
 /** All keys are loaded by the page; search, status filter, sorting and paging happen here. */
@@ -50,7 +52,9 @@ export function KeysTable({ items, models }: { items: KeyView[]; models: ModelOp
   if (!items.length) {
     return (
       <EmptyState icon={KeyRoundIcon} title={t.keys.emptyTitle} text={t.keys.emptyText}>
-        <CreateKeyButton models={models} />
+        <OpenEventButton event={OPEN_CREATE_KEY}>
+          <PlusIcon /> {t.keys.create}
+        </OpenEventButton>
       </EmptyState>
     );
   }

@@ -14,6 +14,9 @@ import { api } from '@/components/api-client';
 import { FormError } from '@/components/auth/form-error';
 import { fmt } from '@/lib/i18n';
 import { parseTags } from './parse-tags';
+import { useOpenEvent } from '@/components/open-event';
+
+export const OPEN_IMPORT = 'g2a:open-import';
 
 interface ImportResult {
   added: number;
@@ -23,7 +26,7 @@ interface ImportResult {
 }
 
 /** Paste lines or upload a .txt; shows added / duplicates / invalid. */
-export function ImportDialog({ trigger }: { trigger?: React.ReactNode }) {
+export function ImportDialog() {
   const { t } = useI18n();
   const { run, pending } = useMutation();
   const [open, setOpen] = React.useState(false);
@@ -32,6 +35,7 @@ export function ImportDialog({ trigger }: { trigger?: React.ReactNode }) {
   const [tags, setTags] = React.useState('');
   const [error, setError] = React.useState<string>();
   const [result, setResult] = React.useState<ImportResult>();
+  useOpenEvent(OPEN_IMPORT, React.useCallback(() => setOpen(true), []));
 
   const reset = (o: boolean) => {
     setOpen(o);
@@ -67,11 +71,9 @@ export function ImportDialog({ trigger }: { trigger?: React.ReactNode }) {
   return (
     <Dialog open={open} onOpenChange={reset}>
       <DialogTrigger asChild>
-        {trigger ?? (
-          <Button>
-            <UploadIcon /> {t.tokens.import}
-          </Button>
-        )}
+        <Button>
+          <UploadIcon /> {t.tokens.import}
+        </Button>
       </DialogTrigger>
       <DialogContent closeLabel={t.common.close}>
         <DialogHeader>

@@ -11,7 +11,9 @@ import { useI18n } from '@/components/i18n-provider';
 import { tokenColumns } from './columns';
 import { TokensToolbar } from './tokens-toolbar';
 import { TokensBatchBar } from './tokens-batch-bar';
-import { ImportDialog } from './import-dialog';
+import { OPEN_IMPORT } from './import-dialog';
+import { OpenEventButton } from '@/components/open-event';
+import { UploadIcon } from 'lucide-react';
 import type { TokenCounts, TokenFilters, TokenView } from './types';
 
 export function TokensTable({
@@ -57,7 +59,9 @@ export function TokensTable({
   if (counts.total === 0) {
     return (
       <EmptyState icon={UsersIcon} title={t.tokens.emptyTitle} text={t.tokens.emptyText}>
-        <ImportDialog />
+        <OpenEventButton event={OPEN_IMPORT}>
+          <UploadIcon /> {t.tokens.import}
+        </OpenEventButton>
       </EmptyState>
     );
   }

@@ -16,8 +16,8 @@ test('first run: default login → forced password change → import tokens → 
   await page.locator('#username').fill('admin');
   await page.locator('#password').fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('Wrong username or password');
-  await expect(page.getByRole('alert')).toContainText('attempts left');
+  await expect(page.locator('main').getByRole('alert')).toContainText('Wrong username or password');
+  await expect(page.locator('main').getByRole('alert')).toContainText('attempts left');
 
   // The default credentials work but only lead to the password change.
   await page.locator('#password').fill('admin');
