@@ -4,6 +4,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Grok2API', template: '%s · Grok2API' },
   description: 'OpenAI-compatible gateway for grok.com accounts',
+  icons: { icon: '/icon.svg' },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
