@@ -15,7 +15,8 @@ import { answerOf } from './parse-content';
 import { ChatError, streamChat, toRequestMessages } from './stream-chat';
 import type { ChatMessage, Conversation, ModelOption } from './types';
 
-const newId = () => crypto.randomUUID();
+/** Ids for messages and conversations (crypto.randomUUID needs a secure context; plain-http LAN access has none). */
+const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 const emptyConversation = (model: string): Conversation => ({ id: newId(), title: '', model, messages: [], updatedAt: Date.now() });
 
 /**

@@ -39,7 +39,7 @@ export function MessageView({ message, streaming }: { message: ChatMessage; stre
         <ZapIcon className="size-4" />
       </span>
       <div className="group min-w-0 flex-1 space-y-2">
-        {reasoning && <ReasoningBlock text={reasoning} active={thinking} />}
+        {reasoning && <ReasoningBlock text={reasoning} active={thinking} streaming={streaming} />}
         {progress !== undefined && progress < 100 && streaming && (
           <div className="space-y-1" data-testid="media-progress">
             <div className="text-muted-foreground text-xs">{fmt(t.chat.progress, { percent: progress })}</div>

@@ -7,9 +7,10 @@ import { useI18n } from '@/components/i18n-provider';
 import { cn } from '@/lib/utils';
 
 /** Collapsible reasoning; open while the model is still thinking. */
-export function ReasoningBlock({ text, active }: { text: string; active: boolean }) {
+export function ReasoningBlock({ text, active, streaming }: { text: string; active: boolean; streaming: boolean }) {
   const { t } = useI18n();
-  const [open, setOpen] = React.useState(active);
+  // Open while the answer streams (the user may close it); earlier messages start closed.
+  const [open, setOpen] = React.useState(active || streaming);
   React.useEffect(() => {
     if (active) setOpen(true);
   }, [active]);
@@ -20,7 +21,7 @@ export function ReasoningBlock({ text, active }: { text: string; active: boolean
         {active ? t.chat.thinking : t.chat.reasoning}
         <ChevronRightIcon className={cn('ml-auto size-3.5 transition-transform', open && 'rotate-90')} />
       </CollapsibleTrigger>
-      <CollapsibleContent>
+      <CollapsibleContent forceMount className="data-[state=closed]:hidden">
         <div className="text-muted-foreground max-h-72 overflow-y-auto border-t px-3 py-2 text-xs leading-relaxed whitespace-pre-wrap" data-testid="reasoning-text">
           {text}
         </div>

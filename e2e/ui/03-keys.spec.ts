@@ -41,7 +41,7 @@ test('a new key is shown once and works against /v1 and on the public chat', asy
   await page.goto('/chat');
   await page.getByTestId('api-key-input').fill(key);
   await page.getByRole('button', { name: 'Use key' }).click();
-  await expect(page.getByTestId('model-picker')).toBeEnabled();
+  await expect(page.getByTestId('chat-input')).toBeEnabled();
   await page.getByTestId('chat-input').fill('Say hello in French');
   await page.getByTestId('chat-send').click();
   await expect(page.getByTestId('answer')).toHaveText(PLAIN_TEXT);

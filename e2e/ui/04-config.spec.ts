@@ -12,7 +12,7 @@ async function setReasoning(page: Page, mode: string) {
 
 async function askThinking(page: Page) {
   await page.goto('/chat');
-  await expect(page.getByTestId('model-picker')).toBeEnabled();
+  await expect(page.getByTestId('chat-input')).toBeEnabled();
   await page.getByTestId('new-chat').click();
   await page.getByTestId('chat-input').fill('#scenario:thinking sum 1..10');
   await page.getByTestId('chat-input').press('Enter');

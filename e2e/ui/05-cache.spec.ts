@@ -20,10 +20,12 @@ test('generated images show in the chat, land in the media cache, and purge empt
   }
   await screenshot(page, testInfo, 'admin-chat-images-desktop');
 
-  await page.goto('/admin/cache');
-  await expect(page.getByTestId('cache-item').first()).toBeVisible();
-  const count = await page.getByTestId('cache-item').count();
-  expect(count).toBeGreaterThanOrEqual(1);
+  // The proxy fills the cache in the background (waitUntil): reload until both images are listed.
+  await expect(async () => {
+    await page.goto('/admin/cache');
+    await expect(page.getByTestId('cache-item')).toHaveCount(2, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  const count = 2;
   await expect(page.getByTestId('stat-cache-count')).toContainText(String(count));
   await screenshot(page, testInfo, 'cache-full-desktop');
 
