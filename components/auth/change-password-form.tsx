@@ -70,9 +70,20 @@ export function ChangePasswordForm({ next }: { next: string }) {
           {field('repeat', t.login.repeat, 'new-password')}
           {errors.form && <FormError>{errors.form}</FormError>}
         </CardContent>
-        <CardFooter className="mt-6">
+        <CardFooter className="mt-6 flex-col gap-2">
           <Button type="submit" className="w-full" disabled={pending}>
             {pending ? t.common.saving : t.login.changeSubmit}
+          </Button>
+          <Button
+            type="button"
+            variant="ghost"
+            size="sm"
+            onClick={async () => {
+              await api('/api/admin/logout', { method: 'POST', body: {} }).catch(() => undefined);
+              window.location.assign('/login');
+            }}
+          >
+            {t.common.logout}
           </Button>
         </CardFooter>
       </form>

@@ -3,7 +3,7 @@
 import * as React from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { isAllowedMedia, splitVideos } from './media';
+import { mediaSrc, splitVideos } from './media';
 
 const components: Components = {
   a: ({ href, children }) => {
@@ -20,15 +20,17 @@ const components: Components = {
       </a>
     );
   },
-  img: ({ src, alt }) =>
-    typeof src === 'string' && isAllowedMedia(src) ? (
-      // eslint-disable-next-line @next/next/no-img-element
-      <a href={src} target="_blank" rel="noopener noreferrer">
-        <img src={src} alt={alt ?? ''} loading="lazy" className="my-2 max-h-96 rounded-lg border" data-testid="chat-image" />
+  img: ({ src, alt }) => {
+    const safe = typeof src === 'string' ? mediaSrc(src) : undefined;
+    return safe ? (
+      <a href={safe} target="_blank" rel="noopener noreferrer">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img src={safe} alt={alt ?? ''} loading="lazy" className="my-2 inline-block max-h-96 rounded-lg border" data-testid="chat-image" />
       </a>
     ) : (
       <span className="text-muted-foreground">[{alt || 'image'}]</span>
-    ),
+    );
+  },
   pre: ({ children }) => <pre className="bg-muted my-2 overflow-x-auto rounded-md p-3 text-xs">{children}</pre>,
   code: ({ children, className }) => <code className={className ?? 'bg-muted rounded px-1 py-0.5 text-[0.85em]'}>{children}</code>,
   table: ({ children }) => (
@@ -44,11 +46,11 @@ export const Markdown = React.memo(function Markdown({ text }: { text: string })
     <div className="prose-chat space-y-2 text-sm leading-relaxed break-words [&_h1]:text-lg [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_ul]:list-disc">
       {splitVideos(text).map((seg, i) =>
         seg.type === 'video' ? (
-          isAllowedMedia(seg.src) ? (
+          mediaSrc(seg.src) ? (
             <video
               key={i}
-              src={seg.src}
-              poster={seg.poster && isAllowedMedia(seg.poster) ? seg.poster : undefined}
+              src={mediaSrc(seg.src)}
+              poster={mediaSrc(seg.poster)}
               controls
               preload="metadata"
               className="my-2 max-h-96 w-full max-w-xl rounded-lg border"

@@ -30,7 +30,7 @@ export function MessageView({ message, streaming }: { message: ChatMessage; stre
     );
   }
   const split = splitThink(message.content);
-  const reasoning = [message.reasoning ?? '', split.reasoning].filter(Boolean).join('\n');
+  const reasoning = [message.reasoning ?? '', split.reasoning].filter(Boolean).join('\n').trim();
   const thinking = streaming && (split.thinking || (!!message.reasoning && !split.answer));
   const progress = mediaProgress(reasoning);
   return (

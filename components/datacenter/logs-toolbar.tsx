@@ -47,13 +47,13 @@ export function LogsToolbar({
         <Label htmlFor="log-from" className="text-muted-foreground text-xs">
           {t.datacenter.from}
         </Label>
-        <Input id="log-from" type="datetime-local" className="h-8 w-auto" defaultValue={toLocal(filters.from)} onChange={(e) => onChange({ from: fromLocal(e.target.value) })} />
+        <Input key={`from-${filters.from ?? ""}`} id="log-from" type="datetime-local" className="h-8 w-auto" defaultValue={toLocal(filters.from)} onChange={(e) => onChange({ from: fromLocal(e.target.value) })} />
       </div>
       <div className="flex items-center gap-1">
         <Label htmlFor="log-to" className="text-muted-foreground text-xs">
           {t.datacenter.to}
         </Label>
-        <Input id="log-to" type="datetime-local" className="h-8 w-auto" defaultValue={toLocal(filters.to)} onChange={(e) => onChange({ to: fromLocal(e.target.value) })} />
+        <Input key={`to-${filters.to ?? ""}`} id="log-to" type="datetime-local" className="h-8 w-auto" defaultValue={toLocal(filters.to)} onChange={(e) => onChange({ to: fromLocal(e.target.value) })} />
       </div>
       {active && (
         <Button variant="ghost" size="sm" onClick={() => onChange({ status: undefined, model: undefined, keyId: undefined, reason: undefined, from: undefined, to: undefined })}>

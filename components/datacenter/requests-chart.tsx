@@ -15,7 +15,13 @@ export function RequestsChart({ stats, now }: { stats: Stats; now: number }) {
   } satisfies ChartConfig;
   const span = { '24h': 24, '7d': 28, '30d': 30 }[stats.period];
   const end = Math.floor(now / stats.bucketMs) * stats.bucketMs;
-  const byAt = new Map(stats.series.map((p) => [p.at, p]));
+  // Re-bucket on the client: the database's bucket arithmetic may come back unfloored.
+  const byAt = new Map<number, { requests: number; errors: number }>();
+  for (const p of stats.series) {
+    const at = Math.floor(Number(p.at) / stats.bucketMs) * stats.bucketMs;
+    const cur = byAt.get(at) ?? { requests: 0, errors: 0 };
+    byAt.set(at, { requests: cur.requests + Number(p.requests), errors: cur.errors + Number(p.errors) });
+  }
   const data = Array.from({ length: span }, (_, i) => {
     const at = end - (span - 1 - i) * stats.bucketMs;
     const p = byAt.get(at);

@@ -4,9 +4,11 @@ import { NavLinks } from './nav-links';
 /** Desktop navigation (≥ 768 px); the mobile drawer shows the same links. */
 export function Sidebar() {
   return (
-    <aside className="bg-sidebar text-sidebar-foreground sticky top-0 hidden h-dvh w-56 shrink-0 flex-col gap-6 border-r p-4 md:flex">
-      <Brand />
-      <NavLinks />
+    <aside className="bg-sidebar text-sidebar-foreground hidden w-56 shrink-0 border-r md:block">
+      <div className="sticky top-0 flex max-h-dvh flex-col gap-6 overflow-y-auto p-4">
+        <Brand />
+        <NavLinks />
+      </div>
     </aside>
   );
 }
