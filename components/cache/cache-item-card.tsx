@@ -26,12 +26,16 @@ export function CacheItemCard({ item, onDelete }: { item: CacheItem; onDelete: (
         )}
       </div>
       <div className="flex items-center gap-2 p-3 text-xs">
-        <Badge variant="outline">{item.type === 'video' ? t.cache.videos : t.cache.images}</Badge>
-        <span className="tabular-nums">{formatBytes(lang, item.size)}</span>
-        <span className="text-muted-foreground truncate">
-          <RelativeTime ms={item.cachedAt} />
-        </span>
-        <Button variant="ghost" size="icon-sm" className="ml-auto" aria-label={t.cache.deleteOne} onClick={() => setConfirm(true)}>
+        <div className="min-w-0 flex-1 space-y-1">
+          <div className="flex items-center gap-2">
+            <Badge variant="outline">{item.type === 'video' ? t.cache.videos : t.cache.images}</Badge>
+            <span className="whitespace-nowrap tabular-nums">{formatBytes(lang, item.size)}</span>
+          </div>
+          <div className="text-muted-foreground truncate">
+            <RelativeTime ms={item.cachedAt} />
+          </div>
+        </div>
+        <Button variant="ghost" size="icon-sm" aria-label={t.cache.deleteOne} onClick={() => setConfirm(true)}>
           <TrashIcon />
         </Button>
       </div>

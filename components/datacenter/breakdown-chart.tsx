@@ -26,8 +26,8 @@ export function BreakdownChart({ title, data, testId }: { title: string; data: {
               <XAxis type="number" allowDecimals={false} tickLine={false} axisLine={false} />
               <YAxis type="category" dataKey="name" tickLine={false} axisLine={false} width={120} tickFormatter={(v: string) => (v.length > 18 ? `${v.slice(0, 17)}…` : v)} />
               <ChartTooltip cursor={false} content={<ChartTooltipContent indicator="dot" />} />
-              <Bar dataKey="ok" stackId="a" fill="var(--color-ok)" radius={[4, 0, 0, 4]} />
-              <Bar dataKey="errors" stackId="a" fill="var(--color-errors)" radius={[0, 4, 4, 0]} />
+              <Bar dataKey="ok" stackId="a" isAnimationActive={false} fill="var(--color-ok)" radius={[4, 0, 0, 4]} />
+              <Bar dataKey="errors" stackId="a" isAnimationActive={false} fill="var(--color-errors)" radius={[0, 4, 4, 0]} />
             </BarChart>
           </ChartContainer>
         ) : (

@@ -42,8 +42,8 @@ export function RequestsChart({ stats, now }: { stats: Stats; now: number }) {
             <XAxis dataKey="at" tickLine={false} axisLine={false} tickMargin={8} minTickGap={32} tickFormatter={tick} />
             <YAxis allowDecimals={false} tickLine={false} axisLine={false} width={32} />
             <ChartTooltip cursor={false} content={<ChartTooltipContent indicator="dot" labelFormatter={(_, p) => tick(Number(p[0]?.payload?.at))} />} />
-            <Area dataKey="requests" type="monotone" fill="var(--color-requests)" fillOpacity={0.25} stroke="var(--color-requests)" />
-            <Area dataKey="errors" type="monotone" fill="var(--color-errors)" fillOpacity={0.3} stroke="var(--color-errors)" />
+            <Area dataKey="requests" type="monotone" isAnimationActive={false} fill="var(--color-requests)" fillOpacity={0.25} stroke="var(--color-requests)" />
+            <Area dataKey="errors" type="monotone" isAnimationActive={false} fill="var(--color-errors)" fillOpacity={0.3} stroke="var(--color-errors)" />
             <ChartLegend content={<ChartLegendContent />} />
           </AreaChart>
         </ChartContainer>

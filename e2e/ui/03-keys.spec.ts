@@ -47,6 +47,14 @@ test('a new key is shown once and works against /v1 and on the public chat', asy
   await expect(page.getByTestId('answer')).toHaveText(PLAIN_TEXT);
   expect(await page.evaluate(() => localStorage.getItem('g2a_public_api_key'))).toBe(key);
 
+  // Web search: citations as a source list and inline links.
+  await page.getByTestId('new-chat').click();
+  await page.getByTestId('chat-input').fill('#scenario:search what is the grok api');
+  await page.getByTestId('chat-input').press('Enter');
+  await expect(page.getByTestId('answer')).toContainText('Grok has an API');
+  await expect(page.getByTestId('citations').getByRole('link').first()).toHaveAttribute('href', /example\.(com|org)/);
+  await screenshot(page, testInfo, 'public-chat-citations-desktop');
+
   // Disable the key: /v1 refuses it.
   await page.goto('/admin/keys');
   await page.getByRole('button', { name: /Open actions: ui-key/ }).click();

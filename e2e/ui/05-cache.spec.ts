@@ -34,4 +34,16 @@ test('generated images show in the chat, land in the media cache, and purge empt
   await expect(page.getByText(`Deleted ${count} files`)).toBeVisible();
   await expect(page.getByTestId('empty-state')).toContainText('The cache is empty');
   await expect(page.getByTestId('stat-cache-count')).toContainText('0');
+
+  // A video model: a player for the gateway's video link.
+  await page.goto('/admin/chat');
+  await page.getByTestId('new-chat').click();
+  await page.getByTestId('model-picker').click();
+  await page.getByRole('option', { name: 'grok-imagine-1.0-video', exact: true }).click();
+  await page.getByTestId('chat-input').fill('#scenario:video a cat on a skateboard');
+  await page.getByTestId('chat-input').press('Enter');
+  await expect(page.getByTestId('chat-video')).toBeVisible({ timeout: 45_000 });
+  expect(await page.getByTestId('chat-video').getAttribute('src')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/images\//);
+  await expect(page.getByTestId('reasoning-text')).toContainText('Video:');
+  await screenshot(page, testInfo, 'admin-chat-video-desktop');
 });
