@@ -1,1 +1,7 @@
-export default function Home() { return <main>Grok2API</main>; }
+import { redirect } from 'next/navigation';
+
+export const runtime = 'edge';
+
+export default function Home() {
+  redirect('/admin/token');
+}

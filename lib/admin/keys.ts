@@ -1,5 +1,6 @@
 /** @module admin/keys — API keys: create (plaintext shown once), list with today's usage, edit, delete. */
 import { z } from 'zod';
+import { keyCreateSchema, keyLimitsSchema } from './key-schema';
 import { GatewayError } from '@/lib/errors';
 import { parseBody, readJsonBody } from '@/lib/openai/schemas';
 import { generateApiKey } from '@/lib/auth/api-keys';
@@ -8,22 +9,7 @@ import type { ApiKeyRow } from '@/lib/db/schema';
 import { localDay } from '@/lib/gateway/key-limits';
 import type { AdminContext } from './guard';
 
-const limit = z.number().int().min(0).max(1_000_000).optional();
-export const keyLimitsSchema = z.object({
-  chatPerDay: limit,
-  heavyPerDay: limit,
-  imagePerDay: limit,
-  videoPerDay: limit,
-  rpm: z.number().int().min(1).max(100_000).optional(),
-  concurrency: z.number().int().min(1).max(1000).optional(),
-});
-const modelsSchema = z.array(z.string().min(1).max(100)).max(200).nullable();
-export const keyCreateSchema = z.object({
-  name: z.string().trim().min(1, 'name is required').max(100),
-  expiresAt: z.number().int().positive().nullable().optional(),
-  models: modelsSchema.optional(),
-  limits: keyLimitsSchema.optional(),
-});
+export { keyCreateSchema, keyLimitsSchema };
 const keyPatchSchema = keyCreateSchema.partial().extend({ status: z.enum(['active', 'disabled']).optional() });
 
 function checkModels(ctx: AdminContext, models: string[] | null | undefined) {
@@ -31,7 +17,8 @@ function checkModels(ctx: AdminContext, models: string[] | null | undefined) {
   if (unknown.length) throw new GatewayError('invalid_request', `Unknown model(s): ${unknown.join(', ')}`, { param: 'models' });
 }
 
-async function view(ctx: AdminContext, row: ApiKeyRow) {
+/** One key as the admin API and the dashboard show it (today's usage per bucket, live requests). */
+export async function keyView(ctx: AdminContext, row: ApiKeyRow) {
   const now = ctx.now();
   const day = localDay(now, ctx.platform.env.CACHE_RESET_TZ_OFFSET_MINUTES);
   const [usageToday, inFlight] = await Promise.all([usageFor(ctx.db, row.id, day.window), liveLeases(ctx.db, row.id, now)]);
@@ -53,7 +40,7 @@ async function view(ctx: AdminContext, row: ApiKeyRow) {
 
 export async function list(ctx: AdminContext): Promise<Response> {
   const rows = await listKeys(ctx.db);
-  return Response.json({ items: await Promise.all(rows.map((r) => view(ctx, r))), total: rows.length });
+  return Response.json({ items: await Promise.all(rows.map((r) => keyView(ctx, r))), total: rows.length });
 }
 
 export async function create(req: Request, ctx: AdminContext): Promise<Response> {
@@ -79,7 +66,7 @@ export async function patch(req: Request, ctx: AdminContext, id: string): Promis
   if (!Object.keys(set).length) throw new GatewayError('invalid_request', 'Nothing to change');
   const row = await updateKey(ctx.db, id, set);
   if (!row) throw new GatewayError('not_found', 'No such API key');
-  return Response.json(await view(ctx, row));
+  return Response.json(await keyView(ctx, row));
 }
 
 export async function remove(ctx: AdminContext, id: string): Promise<Response> {

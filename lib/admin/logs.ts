@@ -5,8 +5,9 @@ import { listLogs, statsSince } from '@/lib/db/logs';
 import { countTokensByState } from '@/lib/db/tokens';
 import { getMeta } from '@/lib/db/meta';
 import type { AdminContext } from './guard';
+import type { GatewayContext } from '@/lib/gateway/context';
 
-const logQuerySchema = z.object({
+export const logQuerySchema = z.object({
   status: z.enum(['ok', 'error']).optional(),
   model: z.string().max(100).optional(),
   keyId: z.string().max(100).optional(),
@@ -27,22 +28,29 @@ const HOUR = 3_600_000;
 const PERIODS = { '24h': { span: 24 * HOUR, bucket: HOUR }, '7d': { span: 7 * 24 * HOUR, bucket: 6 * HOUR }, '30d': { span: 30 * 24 * HOUR, bucket: 24 * HOUR } } as const;
 const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
 
-export async function stats(req: Request, ctx: AdminContext): Promise<Response> {
-  const { period } = parseBody(statsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+export type StatsPeriod = keyof typeof PERIODS;
+
+/** The datacenter numbers for a period (the API's `GET /stats` and the dashboard page). */
+export async function loadStats(ctx: GatewayContext, period: StatsPeriod) {
   const now = ctx.now();
   const [summary, tokens, challenge] = await Promise.all([
     statsSince(ctx.db, now - PERIODS[period].span, PERIODS[period].bucket),
     countTokensByState(ctx.db, now),
     getMeta(ctx.db, 'egress_last_challenge'),
   ]);
-  return Response.json({
+  return {
     period,
     bucketMs: PERIODS[period].bucket,
     ...summary,
     successRate: summary.requests ? summary.ok / summary.requests : null,
     tokens,
-    egress: challenge ? { lastChallenge: JSON.parse(challenge.value) } : { lastChallenge: null },
-  });
+    egress: challenge ? { lastChallenge: JSON.parse(challenge.value) as unknown } : { lastChallenge: null },
+  };
+}
+
+export async function stats(req: Request, ctx: AdminContext): Promise<Response> {
+  const { period } = parseBody(statsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  return Response.json(await loadStats(ctx, period));
 }
 
 const csvCell = (v: unknown) => {

@@ -37,7 +37,11 @@ export function clearSessionCookie(req: Request): string {
 }
 
 export async function currentAdmin(db: Db, req: Request, now: number): Promise<{ user: AdminUserRow; sessionHash: string } | undefined> {
-  const id = readCookie(req, SESSION_COOKIE);
+  return adminForSessionId(db, readCookie(req, SESSION_COOKIE), now);
+}
+
+/** The same lookup from a raw cookie value (server components read cookies through next/headers). */
+export async function adminForSessionId(db: Db, id: string | undefined, now: number): Promise<{ user: AdminUserRow; sessionHash: string } | undefined> {
   if (!id) return undefined;
   const sessionHash = await sha256Hex(`session:${id}`);
   const session = await findSession(db, sessionHash, now);

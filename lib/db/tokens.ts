@@ -175,3 +175,9 @@ export async function countTokensByState(db: Db, now: number) {
     .from(tokens);
   return { total: row.total ?? 0, active: row.active ?? 0, cooling: row.cooling ?? 0, invalid: row.invalid ?? 0, disabled: row.disabled ?? 0 };
 }
+
+/** Every tag in use, sorted (for the dashboard's tag filter). */
+export async function listTokenTags(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ tags: tokens.tags }).from(tokens);
+  return [...new Set(rows.flatMap((r) => r.tags))].sort();
+}

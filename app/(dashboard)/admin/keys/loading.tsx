@@ -1,0 +1,5 @@
+import { TableSkeleton } from '@/components/shell/table-skeleton';
+
+export default function Loading() {
+  return <TableSkeleton cards={3} />;
+}

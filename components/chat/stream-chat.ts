@@ -1,0 +1,70 @@
+import { readSse } from './sse';
+import type { ChatMessage, Citation } from './types';
+
+interface Chunk {
+  error?: { message?: string };
+  choices?: { delta?: { content?: string | null; reasoning_content?: string | null; annotations?: { type: string; url_citation?: { url: string; title?: string } }[] } }[];
+}
+
+export interface StreamUpdate {
+  content: string;
+  reasoning: string;
+  citations: Citation[];
+}
+
+export class ChatError extends Error {}
+
+/** OpenAI message list for the request: user images become `image_url` parts; assistant turns send only the answer. */
+export function toRequestMessages(messages: ChatMessage[], answerOf: (m: ChatMessage) => string) {
+  return messages
+    .filter((m) => !m.error || m.content)
+    .map((m) => {
+      if (m.role === 'assistant') return { role: 'assistant', content: answerOf(m) };
+      if (!m.images?.length) return { role: 'user', content: m.content };
+      return {
+        role: 'user',
+        content: [{ type: 'text', text: m.content }, ...m.images.map((url) => ({ type: 'image_url', image_url: { url } }))],
+      };
+    });
+}
+
+/** POSTs a streaming chat completion and reports the accumulated answer after every chunk. */
+export async function streamChat(opts: {
+  endpoint: string;
+  headers?: Record<string, string>;
+  body: Record<string, unknown>;
+  signal: AbortSignal;
+  onUpdate: (u: StreamUpdate) => void;
+}): Promise<StreamUpdate> {
+  const res = await fetch(opts.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify({ ...opts.body, stream: true }),
+    signal: opts.signal,
+  });
+  if (!res.ok || !res.body) {
+    let message = `HTTP ${res.status}`;
+    try {
+      message = ((await res.json()) as Chunk).error?.message ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new ChatError(message);
+  }
+  const state: StreamUpdate = { content: '', reasoning: '', citations: [] };
+  for await (const frame of readSse(res.body, opts.signal)) {
+    const chunk = frame as Chunk;
+    if (chunk.error) throw new ChatError(chunk.error.message ?? 'stream error');
+    const delta = chunk.choices?.[0]?.delta;
+    if (!delta) continue;
+    if (delta.reasoning_content) state.reasoning += delta.reasoning_content;
+    if (delta.content) state.content += delta.content;
+    for (const a of delta.annotations ?? []) {
+      if (a.type === 'url_citation' && a.url_citation && !state.citations.some((c) => c.url === a.url_citation!.url)) {
+        state.citations.push({ url: a.url_citation.url, title: a.url_citation.title ?? a.url_citation.url });
+      }
+    }
+    opts.onUpdate({ ...state, citations: [...state.citations] });
+  }
+  return state;
+}

@@ -1,0 +1,33 @@
+export interface ModelOption {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface Citation {
+  url: string;
+  title: string;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  /** User: the text. Assistant: the raw content as streamed (may hold <think> tags and media markup). */
+  content: string;
+  /** Assistant: `reasoning_content` deltas. */
+  reasoning?: string;
+  /** User: attached images as data URIs. */
+  images?: string[];
+  citations?: Citation[];
+  error?: string;
+  stopped?: boolean;
+  model?: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  model: string;
+  messages: ChatMessage[];
+  updatedAt: number;
+}

@@ -1,0 +1,8 @@
+import type { keyView } from '@/lib/admin/keys';
+
+export type KeyView = Awaited<ReturnType<typeof keyView>> & { requestsToday: number };
+export interface ModelOption {
+  id: string;
+  name: string;
+  kind: string;
+}
