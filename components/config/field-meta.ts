@@ -5,6 +5,7 @@ export type Control =
   | { kind: 'switch' }
   | { kind: 'number'; min: number; max: number }
   | { kind: 'text'; multiline?: boolean }
+  | { kind: 'aliases' }
   | { kind: 'models' };
 
 /** How each setting is edited and where it is shown; every key of the schema appears exactly once. */
@@ -12,7 +13,7 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
   {
     id: 'upstream',
     fields: [
-      { key: 'upstream_profile', control: { kind: 'select', options: ['A', 'B'] } },
+      { key: 'upstream_profile', control: { kind: 'select', options: ['A', 'B', 'C'] } },
       { key: 'statsig_mode', control: { kind: 'select', options: ['x1', 'e', 'static'] } },
       { key: 'statsig_static_value', control: { kind: 'text' } },
       { key: 'user_agent', control: { kind: 'text' } },
@@ -26,6 +27,7 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
     fields: [
       { key: 'reasoning_output', control: { kind: 'select', options: ['reasoning_content', 'think_tags', 'hidden'] } },
       { key: 'keepalive_seconds', control: { kind: 'number', min: 1, max: 120 } },
+      { key: 'tool_calling', control: { kind: 'select', options: ['emulate', 'off'] } },
     ],
   },
   {
@@ -55,7 +57,13 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
       { key: 'log_retention_days', control: { kind: 'number', min: 1, max: 365 } },
     ],
   },
-  { id: 'models', fields: [{ key: 'models', control: { kind: 'models' } }] },
+  {
+    id: 'models',
+    fields: [
+      { key: 'model_aliases', control: { kind: 'aliases' } },
+      { key: 'models', control: { kind: 'models' } },
+    ],
+  },
 ];
 
 export type SettingsValues = Settings;

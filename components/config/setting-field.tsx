@@ -10,6 +10,7 @@ import { useI18n } from '@/components/i18n-provider';
 import { fmt } from '@/lib/i18n';
 import type { SettingKey } from '@/lib/settings/schema';
 import type { Control } from './field-meta';
+import { AliasesField } from './aliases-field';
 
 const show = (v: unknown) => (typeof v === 'string' ? (v === '' ? '""' : v.length > 40 ? `${v.slice(0, 40)}…` : v) : JSON.stringify(v));
 
@@ -68,6 +69,9 @@ export function SettingField({
           onChange={(e) => onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
         />
       );
+      break;
+    case 'aliases':
+      input = <AliasesField id={id} value={value} onChange={onChange} invalid={!!error} describedBy={describedBy} />;
       break;
     case 'text':
       input = control.multiline ? (

@@ -20,6 +20,7 @@ import { EditTokenDialog } from './edit-token-dialog';
 import type { TokenView } from './types';
 
 type TestResult = { ok: true; remaining: number | null } | { ok: false; message: string };
+type ProbeResult = { results: { profile: string; ok: boolean; ms: number; kind?: string }[]; recommended: string | null };
 
 export function TokenRowActions({ token }: { token: TokenView }) {
   const { t } = useI18n();
@@ -33,6 +34,13 @@ export function TokenRowActions({ token }: { token: TokenView }) {
       const r = await api<TestResult>(`${base}/test`, { method: 'POST', body: {} });
       if (r.ok) toast.success(fmt(t.tokens.testOk, { remaining: r.remaining ?? t.common.unknown }));
       else toast.error(fmt(t.tokens.testFailed, { message: r.message }));
+    });
+  /** Which upstream protocols (A/B/C) grok.com accepts for this account today. */
+  const probe = () =>
+    run(async () => {
+      const r = await api<ProbeResult>(`${base}/probe`, { method: 'POST', body: {} });
+      const line = r.results.map((x) => `${x.profile}: ${x.ok ? `✓ ${x.ms} ms` : `✗ ${x.kind ?? ''}`}`).join(' · ');
+      toast.message(fmt(t.tokens.probeResult, { results: line, recommended: r.recommended ?? '—' }), { duration: 15_000 });
     });
   const refreshQuota = () =>
     run(
@@ -52,6 +60,9 @@ export function TokenRowActions({ token }: { token: TokenView }) {
         <DropdownMenuContent align="end" className="w-48">
           <DropdownMenuItem onSelect={test}>
             <FlaskConicalIcon /> {t.tokens.testNow}
+          </DropdownMenuItem>
+          <DropdownMenuItem onSelect={probe}>
+            <FlaskConicalIcon /> {t.tokens.probe}
           </DropdownMenuItem>
           <DropdownMenuItem onSelect={refreshQuota}>
             <RefreshCwIcon /> {t.tokens.refreshQuota}
