@@ -9,7 +9,7 @@ export function PeriodTabs({ period }: { period: string }) {
   const url = useUrlFilters();
   return (
     <Tabs value={period} onValueChange={(p) => url.set({ period: p === '24h' ? undefined : p, page: url.get('page') })}>
-      <TabsList aria-label="Period">
+      <TabsList aria-label={t.datacenter.period}>
         <TabsTrigger value="24h">{t.datacenter.period24h}</TabsTrigger>
         <TabsTrigger value="7d">{t.datacenter.period7d}</TabsTrigger>
         <TabsTrigger value="30d">{t.datacenter.period30d}</TabsTrigger>

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { choose, DESKTOP, importTokens, login, makeToken, screenshot } from './helpers';
+import { ADMIN_PASSWORD, choose, DESKTOP, importTokens, login, makeToken, screenshot } from './helpers';
 
 test.use({ locale: 'en-US', viewport: DESKTOP });
 
@@ -54,4 +54,16 @@ test('token filters, search and a batch disable', async ({ page }, testInfo) => 
   await page.getByRole('menuitem', { name: 'Enable' }).click();
   await expect(page.getByText('Updated', { exact: true })).toBeVisible();
   await expect(rows).toHaveCount(1);
+
+  // Export: only after re-entering the password; the file holds the raw tokens.
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.locator('#export-password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Download .txt' }).click();
+  await expect(page.getByRole('dialog').getByRole('alert')).toContainText('Re-enter the admin password');
+  await page.locator('#export-password').fill(ADMIN_PASSWORD);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download .txt' }).click();
+  const file = await (await download).path();
+  const text = (await import('node:fs')).readFileSync(file, 'utf8');
+  for (const t of [...supers, ...tagged]) expect(text).toContain(t);
 });

@@ -10,13 +10,29 @@ async function setReasoning(page: Page, mode: string) {
   await expect(page.getByText('Settings saved')).toBeVisible();
 }
 
-async function askThinking(page: Page) {
-  await page.goto('/chat');
-  await expect(page.getByTestId('chat-input')).toBeEnabled();
-  await page.getByTestId('new-chat').click();
-  await page.getByTestId('chat-input').fill('#scenario:thinking sum 1..10');
-  await page.getByTestId('chat-input').press('Enter');
-  await expect(page.getByTestId('answer')).toHaveText(THINKING_ANSWER);
+/** The last assistant message as /chat stored it (raw content and the separate reasoning field). */
+async function lastAnswer(page: Page): Promise<{ content: string; reasoning?: string }> {
+  return page.evaluate(() => {
+    const [conv] = JSON.parse(localStorage.getItem('g2a_chat_public') ?? '[]');
+    return conv.messages[conv.messages.length - 1];
+  });
+}
+
+/**
+ * Asks the thinking scenario on /chat until `check` passes: a save is immediate on the isolate that made it
+ * and reaches other route bundles / isolates within the settings cache's 5 s.
+ */
+async function expectThinking(page: Page, check: () => Promise<void>) {
+  await expect(async () => {
+    await page.goto('/chat');
+    await expect(page.getByTestId('chat-input')).toBeEnabled();
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('chat-input').fill('#scenario:thinking sum 1..10');
+    await page.getByTestId('chat-input').press('Enter');
+    await expect(page.getByTestId('answer')).toHaveText(THINKING_ANSWER);
+    await expect(page.getByTestId('chat-send')).toBeVisible();
+    await check();
+  }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
 }
 
 test('reasoning_output switches how /chat shows thinking; invalid values get field errors', async ({ page }, testInfo) => {
@@ -29,19 +45,26 @@ test('reasoning_output switches how /chat shows thinking; invalid values get fie
   try {
     // hidden: no reasoning at all.
     await setReasoning(page, 'hidden');
-    await askThinking(page);
-    await expect(page.getByTestId('reasoning')).toHaveCount(0);
+    await expectThinking(page, async () => {
+      await expect(page.getByTestId('reasoning')).toHaveCount(0, { timeout: 500 });
+    });
 
-    // think_tags: reasoning arrives inside content, shown as the reasoning block, never as raw tags.
+    // think_tags: reasoning arrives inside content (<think>), shown as the reasoning block, never as raw tags.
     await setReasoning(page, 'think_tags');
-    await askThinking(page);
-    await expect(page.getByTestId('reasoning-text')).toContainText('n(n+1)/2');
-    await expect(page.getByTestId('answer')).not.toContainText('<think>');
+    await expectThinking(page, async () => {
+      expect((await lastAnswer(page)).content).toContain('<think>');
+      await expect(page.getByTestId('reasoning-text')).toContainText('n(n+1)/2', { timeout: 500 });
+      await expect(page.getByTestId('answer')).not.toContainText('<think>');
+    });
 
-    // reasoning_content: the same block from the separate field.
+    // reasoning_content: the same block, from the separate field.
     await setReasoning(page, 'reasoning_content');
-    await askThinking(page);
-    await expect(page.getByTestId('reasoning-text')).toContainText('n(n+1)/2');
+    await expectThinking(page, async () => {
+      const last = await lastAnswer(page);
+      expect(last.content).not.toContain('<think>');
+      expect(last.reasoning).toContain('n(n+1)/2');
+      await expect(page.getByTestId('reasoning-text')).toContainText('n(n+1)/2', { timeout: 500 });
+    });
     await screenshot(page, testInfo, 'public-chat-reasoning-desktop');
 
     // Field-level validation with the API's schema.

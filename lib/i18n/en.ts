@@ -232,6 +232,7 @@ export const en = {
     challenge: 'Last Cloudflare challenge on the egress: {time}',
     noKey: '(no key)',
     apply: 'Apply',
+    period: 'Period',
   },
   config: {
     title: 'Settings',

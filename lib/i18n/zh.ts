@@ -234,6 +234,7 @@ export const zh: Dict = {
     challenge: '出口最近一次被 Cloudflare 质询：{time}',
     noKey: '（无 Key）',
     apply: '应用',
+    period: '时间范围',
   },
   config: {
     title: '设置',
