@@ -19,8 +19,8 @@ async function lastAnswer(page: Page): Promise<{ content: string; reasoning?: st
 }
 
 /**
- * Asks the thinking scenario on /chat until `check` passes: a save is immediate on the isolate that made it
- * and reaches other route bundles / isolates within the settings cache's 5 s.
+ * Asks the thinking scenario on /chat and checks how the reasoning is shown. A save applies to the next
+ * request (the settings store checks a version on every request); the retry only absorbs UI timing.
  */
 async function expectThinking(page: Page, check: () => Promise<void>) {
   await expect(async () => {
