@@ -180,6 +180,8 @@ for (const [concurrency, rounds] of [
   const d = await latency(direct, concurrency, rounds);
   const g = await latency(viaGateway, concurrency, rounds);
   rows.push({ concurrency, direct: d, gateway: g });
+  // Printed as soon as measured, so a long or interrupted run still reports what it has.
+  console.log(`  c=${concurrency}: first byte p50 direct ${d.p50First.toFixed(1)} ms, gateway ${g.p50First.toFixed(1)} ms; total p50 direct ${d.p50Total.toFixed(1)} ms, gateway ${g.p50Total.toFixed(1)} ms`);
 }
 console.log('non-stream saturation (8 s each, 32 connections)…');
 const satDirect = await throughput('direct', 8, 32);
