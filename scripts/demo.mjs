@@ -1,7 +1,7 @@
 // `npm run demo`: the whole flow offline. Starts the fake grok upstream, the gateway (own local state in
 // .wrangler/demo-state), seeds a demo account and an API key, and prints how to call it.
 import { startFakeGrok } from '../e2e/fake-grok/server.mjs';
-import { build, buildExists, ensureDevVars, migrate, serve, waitForHttp } from './lib.mjs';
+import { build, buildExists, ensureDevVars, migrate, startServer } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8788);
 const fakePort = Number(process.env.FAKE_GROK_PORT ?? 18790);
@@ -16,16 +16,12 @@ const fake = await startFakeGrok({ port: fakePort });
 process.env.GROK_BASE_URL = fake.url;
 process.env.GROK_ASSETS_URL = fake.url;
 process.env.GROK_WS_URL = fake.url.replace('http', 'ws');
-const server = serve({ port, persistTo, ownGroup: true });
+const server = await startServer({ port, persistTo });
 const stop = async (code = 0) => {
-  server.stop();
-  await fake.close();
+  await Promise.allSettled([server.stop(), fake.close()]);
   process.exit(code);
 };
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stop(0));
-server.on('exit', (code) => stop(code ?? 1));
-
-await waitForHttp(`${base}/health`);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(0));
 const headers = { 'content-type': 'application/json', origin: base };
 let cookie = '';
 async function admin(path, body, method = 'POST') {

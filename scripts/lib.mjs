@@ -1,23 +1,13 @@
-// Shared helpers for the project's scripts (start, demo, test, bench). Node only; no dependencies.
+// Shared helpers for the project's scripts (start, demo, test, bench). How the server itself starts lives in
+// server.mjs alone.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from './server.mjs';
 
-export const ROOT = new URL('..', import.meta.url).pathname;
-
-/** Env vars the app reads; when set in the shell they override .dev.vars. */
-export const APP_VARS = [
-  'GROK_BASE_URL',
-  'GROK_ASSETS_URL',
-  'GROK_WS_URL',
-  'ADMIN_USERNAME',
-  'ADMIN_PASSWORD',
-  'SECRET_KEY',
-  'CACHE_RESET_TZ_OFFSET_MINUTES',
-  'KV_CACHE_MAX_BYTES',
-  'BUILD_SHA',
-];
+export { ROOT };
+export { APP_VARS, buildExists, startServer, startPagesDev, runtimePid } from './server.mjs';
 
 export const quietEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', WRANGLER_SEND_METRICS: 'false', DO_NOT_TRACK: '1' };
 
@@ -39,43 +29,17 @@ export function ensureDevVars() {
   console.log('Generated SECRET_KEY into .dev.vars (keep it: it decrypts your stored tokens).');
 }
 
-export function buildExists() {
-  return existsSync(`${ROOT}.vercel/output/static/_worker.js/index.js`);
-}
-
-export async function build() {
-  await run('npx', ['@cloudflare/next-on-pages']);
-}
-
-export async function migrate(persistTo) {
-  const args = ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'];
-  if (persistTo) args.push('--persist-to', persistTo);
-  await run('npx', args, { env: { ...quietEnv, CI: 'true' } });
-}
-
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
 
-/**
- * Starts `wrangler pages dev` on the built output; shell env vars become bindings.
- * With `ownGroup` (scripts that stop it themselves: demo, bench) it runs in its own process group and
- * `stop()` ends the whole group, workerd children included. Without it (npm start, test runner) it stays
- * in the caller's group, so whoever stops the caller's group stops it too.
- */
-export function serve({ port, persistTo, vars = {}, stdio = 'inherit', ownGroup = false }) {
-  const args = ['pages', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false'];
+export async function build() {
+  await run(bin('next-on-pages'), []);
+}
+
+/** Applies drizzle/ migrations to the local D1 with wrangler, so the state is exactly where wrangler keeps it. */
+export async function migrate(persistTo) {
+  const args = ['d1', 'migrations', 'apply', 'DB', '--local'];
   if (persistTo) args.push('--persist-to', persistTo);
-  const bindings = { ...Object.fromEntries(APP_VARS.filter((k) => process.env[k]).map((k) => [k, process.env[k]])), ...vars };
-  for (const [k, v] of Object.entries(bindings)) args.push('--binding', `${k}=${v}`);
-  const child = spawn(bin('wrangler'), args, { cwd: ROOT, stdio, env: quietEnv, detached: ownGroup });
-  child.stop = (signal = 'SIGTERM') => {
-    try {
-      if (ownGroup) process.kill(-child.pid, signal);
-      else child.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  };
-  return child;
+  await run(bin('wrangler'), args, { env: { ...quietEnv, CI: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function waitForHttp(url, { timeoutMs = 120_000 } = {}) {
@@ -90,4 +54,17 @@ export async function waitForHttp(url, { timeoutMs = 120_000 } = {}) {
     await sleep(300);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+/** Stops `server` on SIGINT/SIGTERM/SIGHUP, runs `also`, then exits. */
+export function stopOnSignals(server, also = async () => {}) {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, async () => {
+      if (stopping) return;
+      stopping = true;
+      await Promise.allSettled([server.stop(), also()]);
+      process.exit(sig === 'SIGINT' ? 130 : 0);
+    });
+  }
 }
