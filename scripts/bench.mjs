@@ -1,45 +1,69 @@
-// `npm run bench`: gateway overhead measured side by side with the fake upstream called directly, in one run.
-// Loopback only, bounded loops. Prints a table (and writes bench-results/latest.json, not committed).
+// `npm run bench`: the gateway side by side with the raw fake upstream and a minimal floor worker
+// (scripts/bench/floor-worker.mjs) on the same runtime, in one run. Numbers, not asserts: prints a table
+// as each row is measured and writes bench-results/latest.json (not committed). Loopback only, bounded.
+//
+//   BENCH_ROWS=stream:1,nonstream:1   only these rows      BENCH_SOAK=0   skip the soak
+//   BENCH_N=100                        requests per row    SKIP_BUILD=1   reuse the build
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, build, buildExists, migrate, serve, waitForHttp } from './lib.mjs';
+import { ROOT, build, buildExists, migrate, startServer, waitForHttp } from './lib.mjs';
 
-const GW_PORT = 8795;
 const FAKE_PORT = 18795;
-const gw = `http://127.0.0.1:${GW_PORT}`;
+const GW_PORT = 8795;
+const FLOOR_PORT = 8796;
 const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
-// Outside the project folder: nothing the dev server watches changes while it is measured.
-const persistTo = join(tmpdir(), 'grok2api-bench-state');
-const TOKENS = Array.from({ length: 8 }, (_, i) => `eyJhbGciOiJIUzI1NiJ9.YmVuY2g${i}.bench-signature-${i}-abcdef`);
-const LONG = 1000;
-const FRAME_DELAY_MS = 1;
+const ACCOUNTS = 20;
+const TOKENS = Array.from({ length: ACCOUNTS }, (_, i) => `eyJhbGciOiJIUzI1NiJ9.YmVuY2g${i}.bench-signature-${i}-abcdef`);
+const ANSWER_TOKENS = 1000;
+const N = Number(process.env.BENCH_N ?? 100);
+const SOAK = Number(process.env.BENCH_SOAK ?? 5000);
+const SOAK_CONCURRENCY = 16;
+const CONCURRENCY = [1, 16, 64, 200];
+const only = process.env.BENCH_ROWS?.split(',').map((r) => r.trim());
+const CLK_TCK = 100; // Linux USER_HZ
 
-// ---- stack ------------------------------------------------------------------------------------
+// ---- stack --------------------------------------------------------------------------------------
+const statePath = (name) => join(tmpdir(), `grok2api-bench-${name}`);
 if (process.env.SKIP_BUILD !== '1' || !buildExists()) await build();
-rmSync(persistTo, { recursive: true, force: true });
-await migrate(persistTo);
+rmSync(statePath('gateway'), { recursive: true, force: true });
+await migrate(statePath('gateway'));
 const fake = spawn('node', ['e2e/fake-grok/server.mjs', '--port', String(FAKE_PORT)], { cwd: ROOT, stdio: 'ignore' });
-process.env.GROK_BASE_URL = fakeUrl;
-process.env.GROK_ASSETS_URL = fakeUrl;
 const secret = 'bench-secret-key-0123456789abcdef';
-const server = serve({ port: GW_PORT, persistTo, vars: { SECRET_KEY: secret }, stdio: 'ignore', ownGroup: true });
-const stopAll = () => {
-  server.stop();
-  fake.kill('SIGTERM');
+const upstreamVars = { GROK_BASE_URL: fakeUrl, GROK_ASSETS_URL: fakeUrl, GROK_WS_URL: fakeUrl.replace('http', 'ws') };
+
+const childrenNamed = (name) =>
+  readdirSync(`/proc/${process.pid}/task`).flatMap((t) =>
+    readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((pid) => pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name)
+      .map(Number),
+  );
+const newPid = async (start) => {
+  const before = new Set(childrenNamed('workerd'));
+  const server = await start();
+  return { server, pid: childrenNamed('workerd').find((p) => !before.has(p)) };
 };
-process.on('exit', stopAll);
+const gateway = await newPid(() => startServer({ port: GW_PORT, persistTo: statePath('gateway'), vars: { ...upstreamVars, SECRET_KEY: secret } }));
+const floor = await newPid(() =>
+  startServer({ port: FLOOR_PORT, persistTo: statePath('floor'), script: join(ROOT, 'scripts/bench/floor-worker.mjs'), vars: { ...upstreamVars, FLOOR_TOKEN: TOKENS[0] } }),
+);
+const stopAll = async () => {
+  fake.kill('SIGTERM');
+  await Promise.allSettled([gateway.server.stop(), floor.server.stop()]);
+};
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    stopAll();
+  process.on(sig, async () => {
+    await stopAll();
     process.exit(130);
   });
 }
 await waitForHttp(`${fakeUrl}/__fake/health`, { timeoutMs: 20_000 });
-await waitForHttp(`${gw}/health`);
+const gw = gateway.server.url;
 
 const headers = { 'content-type': 'application/json', origin: gw };
 let cookie = '';
@@ -55,203 +79,178 @@ await admin('/password', { current: 'admin', next: 'bench-password' });
 await admin('/tokens', { tokens: TOKENS, type: 'sso' });
 await admin('/settings', { quota_sync_interval_seconds: 0 }, 'PUT');
 const { key } = await admin('/keys', { name: 'bench' });
-await fetch(`${fakeUrl}/__fake/options`, { method: 'POST', headers, body: JSON.stringify({ quotaTotal: 10_000_000 }) });
+await fetch(`${fakeUrl}/__fake/options`, { method: 'POST', headers, body: JSON.stringify({ quotaTotal: 1_000_000_000 }) });
 
-// ---- clients ----------------------------------------------------------------------------------
-const prompt = (scenario) => `bench ${scenario} #delay:${FRAME_DELAY_MS}`;
+// ---- one request --------------------------------------------------------------------------------
+const PROMPT = `bench #scenario:long:${ANSWER_TOKENS} #delay:0`;
+const LAST = `w${ANSWER_TOKENS - 1} `;
+let turn = 0;
+const TARGETS = {
+  upstream: (stream) => ({
+    url: `${fakeUrl}/rest/app-chat/conversations/new`,
+    headers: { 'content-type': 'application/json', cookie: `sso=${TOKENS[turn++ % TOKENS.length]}`, 'x-statsig-id': 'bench' },
+    body: JSON.stringify({ message: PROMPT, modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4', fileAttachments: [], stream }),
+    first: '"token":"w0 ',
+    complete: (text) => text.includes('"isSoftStop":true'),
+  }),
+  floor: (stream) => chatTarget(floor.server.url, stream, {}),
+  gateway: (stream) => chatTarget(gw, stream, { authorization: `Bearer ${key}` }),
+};
+function chatTarget(base, stream, extra) {
+  return {
+    url: `${base}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', ...extra },
+    body: JSON.stringify({ model: 'grok-4', stream, messages: [{ role: 'user', content: PROMPT }] }),
+    first: stream ? '"content":"w0 ' : undefined,
+    // Whole means every token arrived and the stream ended properly.
+    complete: (text) => text.includes(LAST) && (stream ? text.includes('"finish_reason":"stop"') && text.includes('data: [DONE]') : text.includes('"finish_reason":"stop"')),
+  };
+}
 
-/**
- * One POST over a fresh connection (no keep-alive, the same for both targets), streaming the body.
- * Resolves with the status, ms to the first chunk containing `marker`, and ms to the end.
- */
-function timedPost(url, headers, body, marker) {
-  return new Promise((resolve, reject) => {
+/** One POST over a fresh connection: status, ms to the first answer token (streams), ms to the end, whole or not. */
+function timedPost({ url, headers, body, first: marker, complete }) {
+  return new Promise((resolve) => {
     const t0 = performance.now();
     const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
       let first;
-      let tail = '';
-      let errorBody = '';
+      let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
-        if (res.statusCode !== 200) errorBody += chunk;
-        if (first === undefined && marker) {
-          tail = (tail + chunk).slice(-200);
-          if (tail.includes(marker)) first = performance.now() - t0;
-        }
+        text += chunk;
+        if (first === undefined && marker && text.includes(marker)) first = performance.now() - t0;
       });
-      res.on('end', () => resolve({ status: res.statusCode, first: first ?? NaN, total: performance.now() - t0, errorBody }));
-      res.on('error', reject);
+      res.on('end', () =>
+        resolve({ ok: res.statusCode === 200 && complete(text), status: res.statusCode, first, total: performance.now() - t0, timing: res.headers['server-timing'], error: res.statusCode === 200 ? undefined : text.slice(0, 200) }),
+      );
+      res.on('error', (e) => resolve({ ok: false, error: String(e) }));
     });
-    req.on('error', reject);
+    req.on('error', (e) => resolve({ ok: false, error: String(e) }));
     req.end(body);
   });
 }
 
-async function timedStream(url, init, firstMarker) {
-  const r = await timedPost(url, init.headers, init.body, firstMarker);
-  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${r.errorBody.slice(0, 300)}`);
-  return r;
-}
-
-let tokenTurn = 0;
-const direct = (scenario) =>
-  timedStream(
-    `${fakeUrl}/rest/app-chat/conversations/new`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}`, 'x-statsig-id': 'bench' },
-      body: JSON.stringify({ message: prompt(scenario), modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4', fileAttachments: [] }),
-    },
-    '"token":"w0',
-  );
-const viaGateway = (scenario) =>
-  timedStream(
-    `${gw}/v1/chat/completions`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model: 'grok-4', stream: true, messages: [{ role: 'user', content: prompt(scenario) }] }),
-    },
-    '"content":"w0',
-  );
-
+// ---- measurements ------------------------------------------------------------------------------
 const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
-
-async function latency(fn, concurrency, rounds) {
-  const firsts = [];
-  const totals = [];
-  for (let r = 0; r < rounds; r++) {
-    const results = await Promise.all(Array.from({ length: concurrency }, () => fn(`#scenario:long:${LONG}`)));
-    for (const x of results) {
-      firsts.push(x.first);
-      totals.push(x.total);
-    }
-  }
-  return { p50First: pct(firsts, 50), p99First: pct(firsts, 99), p50Total: pct(totals, 50), p99Total: pct(totals, 99) };
-}
-
-async function throughput(kind, seconds, concurrency) {
-  const until = performance.now() + seconds * 1000;
-  let done = 0;
-  let failed = 0;
-  const one = async () => {
-    while (performance.now() < until) {
-      try {
-        const r =
-          kind === 'gateway'
-            ? await timedPost(
-                `${gw}/v1/chat/completions`,
-                { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-                JSON.stringify({ model: 'grok-4', messages: [{ role: 'user', content: 'bench #scenario:plain #delay:0' }] }),
-              )
-            : await timedPost(
-                `${fakeUrl}/rest/app-chat/conversations/new`,
-                { 'content-type': 'application/json', cookie: `sso=${TOKENS[tokenTurn++ % TOKENS.length]}` },
-                JSON.stringify({ message: 'bench #scenario:plain #delay:0', modelName: 'grok-4', modelMode: 'MODEL_MODE_GROK_4' }),
-              );
-        if (r.status === 200) done++;
-        else failed++;
-      } catch {
-        failed++;
-      }
-    }
+function procStat(pid) {
+  if (!pid) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK,
+    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024,
+    fds: readdirSync(`/proc/${pid}/fd`).length,
   };
+}
+const pidOf = { upstream: fake.pid, floor: floor.pid, gateway: gateway.pid };
+
+/** `count` requests with at most `concurrency` in flight. */
+async function phase(target, stream, concurrency, count) {
+  const make = TARGETS[target];
+  const before = procStat(pidOf[target]);
+  const results = [];
+  let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, one));
-  return { rps: done / ((performance.now() - t0) / 1000), failed };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        next++;
+        results.push(await timedPost(make(stream)));
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const after = procStat(pidOf[target]);
+  const ok = results.filter((r) => r.ok);
+  const d1 = ok.map((r) => /statements=(\d+) round_trips=(\d+)/.exec(r.timing ?? '')).filter(Boolean);
+  return {
+    target,
+    mode: stream ? 'stream' : 'nonstream',
+    concurrency,
+    ok: ok.length,
+    failed: results.length - ok.length,
+    errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.error ?? `status ${r.status}, incomplete body`))].slice(0, 3),
+    rps: ok.length / seconds,
+    firstP50: pct(ok.map((r) => r.first), 50),
+    firstP99: pct(ok.map((r) => r.first), 99),
+    totalP50: pct(ok.map((r) => r.total), 50),
+    totalP99: pct(ok.map((r) => r.total), 99),
+    cpuMsPerRequest: before && after ? (after.cpuMs - before.cpuMs) / results.length : NaN,
+    d1Statements: d1.length ? d1.reduce((n, m) => n + Number(m[1]), 0) / d1.length : undefined,
+    d1RoundTrips: d1.length ? d1.reduce((n, m) => n + Number(m[2]), 0) / d1.length : undefined,
+  };
 }
 
-// ---- run --------------------------------------------------------------------------------------
+const f = (n, w = 8, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a').padStart(w);
+const printRow = (r) =>
+  console.log(
+    `${r.mode.padEnd(9)} c=${String(r.concurrency).padEnd(4)} ${r.target.padEnd(8)} ok ${String(r.ok).padStart(4)} failed ${String(r.failed).padStart(3)} |${f(r.rps)} req/s | first p50${f(r.firstP50)} p99${f(r.firstP99)} | total p50${f(r.totalP50)} p99${f(r.totalP99)} | cpu ms/req${f(r.cpuMsPerRequest, 7, 2)}${r.d1RoundTrips !== undefined ? ` | d1 ${r.d1Statements.toFixed(1)} stmts, ${r.d1RoundTrips.toFixed(1)} round trips before first byte` : ''}${r.errors.length ? `\n    errors: ${r.errors.join(' | ')}` : ''}`,
+  );
+
 console.log('warming up…');
-for (let i = 0; i < 5; i++) {
-  await direct('#scenario:long:50');
-  await viaGateway('#scenario:long:50');
-}
+for (const target of Object.keys(TARGETS)) for (const stream of [true, false]) await phase(target, stream, 4, 20);
 
 const rows = [];
-for (const [concurrency, rounds] of [
-  [1, 20],
-  [64, 1],
-]) {
-  console.log(`streaming ${LONG}-token answers at concurrency ${concurrency}…`);
-  const d = await latency(direct, concurrency, rounds);
-  const g = await latency(viaGateway, concurrency, rounds);
-  rows.push({ concurrency, direct: d, gateway: g });
-  // Printed as soon as measured, so a long or interrupted run still reports what it has.
-  console.log(`  c=${concurrency}: first byte p50 direct ${d.p50First.toFixed(1)} ms, gateway ${g.p50First.toFixed(1)} ms; total p50 direct ${d.p50Total.toFixed(1)} ms, gateway ${g.p50Total.toFixed(1)} ms`);
-}
-console.log('non-stream saturation (8 s each, 32 connections)…');
-const satDirect = await throughput('direct', 8, 32);
-const satGateway = await throughput('gateway', 8, 32);
-
-// ---- media: cached 1 MB image through the gateway vs the upstream asset directly ----------------
-console.log('media: 1 MB image, cached in KV vs fetched from the upstream directly…');
-const MEDIA_PATH = 'users/bench/1048576.jpg';
-const enc = new TextEncoder();
-const b64url = (buf) => Buffer.from(buf).toString('base64url');
-/** The gateway's link signature (lib/media/links.ts + lib/util/crypto.ts), so the bench can mint a link. */
-async function signedMediaUrl(tokenId) {
-  const base = await crypto.subtle.importKey('raw', enc.encode(secret), 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('grok2api'), info: enc.encode('media-signing') },
-    base,
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    false,
-    ['sign'],
-  );
-  const ref = `p_${b64url(enc.encode(`/${MEDIA_PATH}`))}`;
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  const sig = b64url(await crypto.subtle.sign('HMAC', key, enc.encode(`${ref}.${tokenId}.${exp}`)));
-  return `${gw}/images/${ref}?t=${encodeURIComponent(tokenId)}&exp=${exp}&sig=${sig}`;
-}
-async function timedGet(url, headers = {}) {
-  const t0 = performance.now();
-  const res = await fetch(url, { headers });
-  const bytes = (await res.arrayBuffer()).byteLength;
-  return { ms: performance.now() - t0, status: res.status, bytes, cache: res.headers.get('x-cache') };
-}
-const tokenList = await admin('/tokens?pageSize=1', undefined, 'GET');
-const owner = tokenList.items[0];
-const mediaUrl = await signedMediaUrl(owner.id);
-const firstFetch = await timedGet(mediaUrl);
-const directMs = [];
-const cachedMs = [];
-let cacheHits = 0;
-for (let i = 0; i < 30; i++) {
-  directMs.push((await timedGet(`${fakeUrl}/${MEDIA_PATH}`, { cookie: `sso=${TOKENS[0]}` })).ms);
-  const r = await timedGet(mediaUrl);
-  cachedMs.push(r.ms);
-  if (r.cache === 'HIT') cacheHits++;
-}
-const media = { first: firstFetch, directP50: pct(directMs, 50), cachedP50: pct(cachedMs, 50), cacheHits };
-
-const f = (n) => (Number.isFinite(n) ? n.toFixed(1).padStart(8) : '     n/a');
-const streamMs = LONG * FRAME_DELAY_MS;
-console.log(`\nStreamed answer: ${LONG} tokens, upstream paces frames ≥${FRAME_DELAY_MS} ms apart (≥${streamMs} ms per answer).`);
-console.log('times in ms            |  direct p50  p99 |  gateway p50  p99 |  added p50  p99');
-for (const r of rows) {
-  for (const [label, a, b] of [
-    ['first content byte', 'p50First', 'p99First'],
-    ['total', 'p50Total', 'p99Total'],
-  ]) {
-    console.log(
-      `c=${String(r.concurrency).padEnd(3)} ${label.padEnd(18)} |${f(r.direct[a])}${f(r.direct[b])} |${f(r.gateway[a])}${f(r.gateway[b])} |${f(r.gateway[a] - r.direct[a])}${f(r.gateway[b] - r.direct[b])}`,
-    );
+console.log(`\n${ANSWER_TOKENS}-token answers, upstream writes every frame at once; ${N} requests a row (at least the concurrency), ${ACCOUNTS} accounts`);
+for (const concurrency of CONCURRENCY) {
+  for (const stream of [true, false]) {
+    if (only && !only.includes(`${stream ? 'stream' : 'nonstream'}:${concurrency}`)) continue;
+    for (const target of Object.keys(TARGETS)) {
+      const r = await phase(target, stream, concurrency, Math.max(N, concurrency));
+      rows.push(r);
+      printRow(r);
+    }
   }
 }
-const unbuffered = rows.every((r) => r.gateway.p99First < r.direct.p50Total / 2);
-console.log(`\nno buffering (gateway first byte p99 < half of upstream's stream time): ${unbuffered ? 'yes' : 'NO'}`);
-console.log(`non-stream req/s at saturation: direct ${satDirect.rps.toFixed(0)}, gateway ${satGateway.rps.toFixed(0)} (ratio ${(satGateway.rps / satDirect.rps).toFixed(3)}; failures ${satDirect.failed}/${satGateway.failed})`);
-console.log(
-  `media 1 MB: first gateway fetch ${media.first.ms.toFixed(1)} ms (x-cache ${media.first.cache}), then p50 cached ${media.cachedP50.toFixed(1)} ms vs upstream direct ${media.directP50.toFixed(1)} ms (${media.cacheHits}/30 hits)`,
-);
-const p50Added = rows[0].gateway.p50First - rows[0].direct.p50First;
-console.log(`target: ≤ 3 ms p50 added at concurrency 1 → measured ${p50Added.toFixed(1)} ms\n`);
+
+// ---- soak ------------------------------------------------------------------------------------------
+const soak = [];
+if (SOAK > 0) {
+  console.log(`\nsoak: ${SOAK} streamed requests through the gateway at concurrency ${SOAK_CONCURRENCY}; workerd RSS and open fds every 500`);
+  const base = procStat(gateway.pid);
+  console.log(`  before: rss ${base.rssMb.toFixed(0)} MB, fds ${base.fds}`);
+  for (let done = 0; done < SOAK; done += 500) {
+    const r = await phase('gateway', true, SOAK_CONCURRENCY, Math.min(500, SOAK - done));
+    const s = procStat(gateway.pid);
+    soak.push({ requests: done + r.ok + r.failed, failed: r.failed, rssMb: s.rssMb, fds: s.fds, cpuMsPerRequest: r.cpuMsPerRequest });
+    console.log(`  ${String(done + r.ok + r.failed).padStart(5)}: rss ${s.rssMb.toFixed(0)} MB, fds ${s.fds}, failed ${r.failed}, cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req`);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const end = procStat(gateway.pid);
+  const after500 = soak[0];
+  console.log(`  idle after: rss ${end.rssMb.toFixed(0)} MB, fds ${end.fds} (baseline ${base.fds}); rss vs after 500: ${(((end.rssMb - after500.rssMb) / after500.rssMb) * 100).toFixed(1)} %`);
+  soak.push({ idle: true, rssMb: end.rssMb, fds: end.fds, baselineFds: base.fds });
+}
+
+// ---- pool spread ---------------------------------------------------------------------------------
+const { items } = await admin(`/tokens?pageSize=${ACCOUNTS}`, undefined, 'GET');
+const uses = items.map((t) => t.useCount);
+const spread = { accounts: uses.length, min: Math.min(...uses), max: Math.max(...uses), cooling: items.filter((t) => t.cooldownUntil && t.cooldownUntil > Date.now()).length };
+console.log(`\npool spread: uses per account min ${spread.min}, max ${spread.max} over ${spread.accounts} accounts; cooling after the run: ${spread.cooling}`);
+
+// ---- ratios ----------------------------------------------------------------------------------------
+const row = (target, mode, c) => rows.find((r) => r.target === target && r.mode === mode && r.concurrency === c);
+const ratio = (a, b) => (a && b ? a / b : NaN);
+const s1g = row('gateway', 'stream', 1);
+const s1f = row('floor', 'stream', 1);
+const n1g = row('gateway', 'nonstream', 1);
+const n1f = row('floor', 'nonstream', 1);
+const targets = {
+  'streamed total p50, gateway ÷ floor (c=1, target ≤ 1.3)': ratio(s1g?.totalP50, s1f?.totalP50),
+  'non-stream p50, gateway ÷ floor (c=1, target ≤ 1.2)': ratio(n1g?.totalP50, n1f?.totalP50),
+  'first token, gateway − floor ms (c=1, target ≤ 3)': s1g && s1f ? s1g.firstP50 - s1f.firstP50 : NaN,
+  'streams/s at c=64, gateway ÷ floor (target ≥ 0.8)': ratio(row('gateway', 'stream', 64)?.rps, row('floor', 'stream', 64)?.rps),
+  'non-stream req/s at c=64, gateway ÷ floor (target ≥ 0.8)': ratio(row('gateway', 'nonstream', 64)?.rps, row('floor', 'nonstream', 64)?.rps),
+  'failed requests, gateway, all rows (target 0)': rows.filter((r) => r.target === 'gateway').reduce((n, r) => n + r.failed, 0),
+  'gateway CPU ms per streamed 1,000-token answer (c=1; free plan 10)': s1g?.cpuMsPerRequest,
+};
+console.log('\nratios');
+for (const [k, v] of Object.entries(targets)) console.log(`  ${k.padEnd(70)} ${f(v, 8, 2)}`);
 
 mkdirSync(`${ROOT}bench-results`, { recursive: true });
-writeFileSync(`${ROOT}bench-results/latest.json`, JSON.stringify({ at: new Date().toISOString(), rows, satDirect, satGateway, unbuffered, media }, null, 2));
-stopAll();
+writeFileSync(`${ROOT}bench-results/latest.json`, JSON.stringify({ at: new Date().toISOString(), answerTokens: ANSWER_TOKENS, accounts: ACCOUNTS, rows, soak, spread, targets }, null, 2));
+await stopAll();
 process.exit(0);

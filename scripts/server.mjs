@@ -5,7 +5,7 @@
 // expects, and `_routes.json` / `_headers` are honoured the way Pages does.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Log, LogLevel, Miniflare } from 'miniflare';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -117,7 +117,7 @@ export async function startServer({ port = 8788, host = '127.0.0.1', persistTo =
   const v3 = join(resolve(ROOT, persistTo), 'v3');
   let worker;
   if (script) {
-    worker = { modules: [{ type: 'ESModule', path: script, contents: readFileSync(script) }] };
+    worker = { modules: [{ type: 'ESModule', path: script, contents: readFileSync(script) }], modulesRoot: dirname(script) };
   } else {
     if (!buildExists()) throw new Error('No production build: run `npx @cloudflare/next-on-pages` (npm start does it for you).');
     ensureAssetsIgnore();
@@ -137,6 +137,9 @@ export async function startServer({ port = 8788, host = '127.0.0.1', persistTo =
     port,
     // No lookup of the real `cf` object (there is no internet); requests get Miniflare's placeholder.
     cf: false,
+    // Outbound fetches go straight to the network instead of through a JS worker that strips
+    // CF-Connecting-IP (a hop per body chunk); the app never forwards client headers upstream.
+    stripCfConnectingIp: false,
     log: new Log(LogLevel[logLevel.toUpperCase()] ?? LogLevel.WARN),
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
