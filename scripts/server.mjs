@@ -95,12 +95,23 @@ function ensureAssetsIgnore() {
   if (!existsSync(path) || readFileSync(path, 'utf8') !== want) writeFileSync(path, want);
 }
 
-/** `_routes.json` as the assets router's static routing: excluded paths are assets only, included ones run the worker. */
-function routesConfig() {
+/**
+ * `_routes.json` excludes as Miniflare routes of the assets-only worker: those paths never run the app,
+ * the way Pages serves them. Miniflare routes match a path prefix (`/x/*`) or an exact path; a pattern
+ * with a `*` elsewhere cannot be expressed and is reported (next-on-pages emits only `/_next/static/*`).
+ * Includes other than `/*` are not modelled: every other path runs the app, as with next-on-pages' output.
+ */
+function excludedRoutes() {
   const path = join(STATIC_DIR, '_routes.json');
-  if (!existsSync(path)) return { user_worker: ['/*'] };
+  if (!existsSync(path)) return [];
   const routes = JSON.parse(readFileSync(path, 'utf8'));
-  return { user_worker: routes.include ?? ['/*'], asset_worker: routes.exclude ?? [] };
+  const out = [];
+  for (const pattern of routes.exclude ?? []) {
+    const body = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+    if (body.includes('*')) console.warn(`_routes.json: exclude pattern ${pattern} is not supported locally; it runs the app instead`);
+    else out.push(`*${body}${pattern.endsWith('*') ? '*' : ''}`);
+  }
+  return out;
 }
 
 export function buildExists() {
@@ -112,48 +123,61 @@ export function buildExists() {
  * same bindings and no assets — how the bench's floor worker runs "on the same setup".
  * Resolves once the socket listens; `stop()` disposes workerd.
  */
-export async function startServer({ port = 8788, host = '127.0.0.1', persistTo = DEFAULT_PERSIST, vars = {}, script, logLevel = 'warn' } = {}) {
+export async function startServer({ port = 8788, host = '127.0.0.1', persistTo = DEFAULT_PERSIST, vars = {}, script, logLevel = 'warn', inspectorPort, direct = process.env.G2A_DIRECT === '1' } = {}) {
   const config = readWranglerConfig();
   const v3 = join(resolve(ROOT, persistTo), 'v3');
-  let worker;
-  if (script) {
-    worker = { modules: [{ type: 'ESModule', path: script, contents: readFileSync(script) }], modulesRoot: dirname(script) };
-  } else {
-    if (!buildExists()) throw new Error('No production build: run `npx @cloudflare/next-on-pages` (npm start does it for you).');
-    ensureAssetsIgnore();
-    worker = {
-      modules: workerModules(WORKER_DIR),
-      modulesRoot: WORKER_DIR,
-      assets: {
-        directory: STATIC_DIR,
-        binding: 'ASSETS',
-        routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: false, static_routing: routesConfig() },
-        assetConfig: { html_handling: 'auto-trailing-slash', not_found_handling: 'none' },
-      },
-    };
-  }
-  const mf = new Miniflare({
-    host,
-    port,
-    // No lookup of the real `cf` object (there is no internet); requests get Miniflare's placeholder.
-    cf: false,
-    // Outbound fetches go straight to the network instead of through a JS worker that strips
-    // CF-Connecting-IP (a hop per body chunk); the app never forwards client headers upstream.
-    stripCfConnectingIp: false,
-    log: new Log(LogLevel[logLevel.toUpperCase()] ?? LogLevel.WARN),
+  const shared = {
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
-    ...worker,
     bindings: appVars(vars),
     d1Databases: config.d1,
     kvNamespaces: config.kv,
+    // Outbound fetches go straight to the network instead of through a JS worker that strips
+    // CF-Connecting-IP (a hop per body chunk); the app never forwards client headers upstream.
+    stripCfConnectingIp: false,
+  };
+  let workers;
+  if (script) {
+    workers = [{ name: 'app', ...shared, modules: [{ type: 'ESModule', path: script, contents: readFileSync(script) }], modulesRoot: dirname(script) }];
+  } else {
+    if (!buildExists()) throw new Error('No production build: run `npx @cloudflare/next-on-pages` (npm start does it for you).');
+    ensureAssetsIgnore();
+    // The app is the entry, so API requests reach it without an extra worker in front; static files come
+    // from an assets-only worker, as its ASSETS binding and directly for the paths _routes.json excludes.
+    workers = [
+      { name: 'app', ...shared, modules: workerModules(WORKER_DIR), modulesRoot: WORKER_DIR, serviceBindings: { ASSETS: 'assets' } },
+      {
+        name: 'assets',
+        compatibilityDate: config.compatibilityDate,
+        routes: excludedRoutes(),
+        modules: [{ type: 'ESModule', path: join(STATIC_DIR, 'assets-only.mjs'), contents: 'export default { fetch: (request, env) => env.ASSETS.fetch(request) };' }],
+        modulesRoot: STATIC_DIR,
+        assets: {
+          directory: STATIC_DIR,
+          binding: 'ASSETS',
+          routerConfig: { has_user_worker: false },
+          assetConfig: { html_handling: 'auto-trailing-slash', not_found_handling: 'none' },
+        },
+      },
+    ];
+  }
+  if (direct) workers[0].unsafeDirectSockets = [{ host, port }];
+  const mf = new Miniflare({
+    host: direct ? '127.0.0.1' : host,
+    port: direct ? 0 : port,
+    inspectorPort,
+    verbose: process.env.G2A_VERBOSE === '1',
+    // No lookup of the real `cf` object (there is no internet); requests get Miniflare's placeholder.
+    cf: false,
+    log: new Log(LogLevel[logLevel.toUpperCase()] ?? LogLevel.WARN),
+    workers,
     d1Persist: join(v3, 'd1'),
     kvPersist: join(v3, 'kv'),
     cachePersist: join(v3, 'cache'),
   });
   const url = await mf.ready;
   return {
-    url: url.href.replace(/\/$/, ''),
+    url: direct ? `http://${host}:${port}` : url.href.replace(/\/$/, ''),
     /** workerd's pid (a child of this process), for CPU and memory readings. */
     runtimePid: () => runtimePid(),
     stop: () => mf.dispose(),

@@ -9,6 +9,7 @@ import { getToken } from '@/lib/db/tokens';
 import { decryptSecret } from '@/lib/util/crypto';
 import type { Settings } from '@/lib/settings/schema';
 import { conversationTransport } from '@/lib/gateway/upstream';
+import { eachEvent } from '@/lib/grok/batches';
 import type { AdminContext } from './guard';
 
 const PROFILES: Settings['upstream_profile'][] = ['A', 'B', 'C'];
@@ -34,7 +35,7 @@ export async function probeProfiles(ctx: AdminContext, tokenId: string): Promise
       else {
         let sample = '';
         outcome = { ok: false, kind: 'transient', message: 'no answer' };
-        for await (const event of opened.value) {
+        for await (const event of eachEvent(opened.value)) {
           if (event.type === 'text') sample += event.text;
           if (event.type === 'error') {
             outcome = { ok: false, kind: event.failure.kind, message: event.failure.message };

@@ -4,7 +4,8 @@
  * text and tool_use blocks (`thinking_delta`, `text_delta`, `input_json_delta`), `message_delta` with
  * `stop_reason`, `message_stop`; or one `message` object.
  */
-import type { EncoderMeta, SseFrame, WireEncoder } from '@/lib/gateway/conversation';
+import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
+import type { SseFrame } from '@/lib/openai/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
 import { estimateTokens } from '@/lib/openai/flatten';
 

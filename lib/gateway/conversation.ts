@@ -8,7 +8,7 @@ import type { Platform } from '@/lib/platform';
 import { GatewayError, toGatewayError } from '@/lib/errors';
 import { readJsonBody, type ChatMessage } from '@/lib/openai/schemas';
 import { estimateTokens, flattenMessages } from '@/lib/openai/flatten';
-import { sseResponse } from '@/lib/openai/sse';
+import { sseResponse, type SseFrame } from '@/lib/openai/sse';
 import type { ReasoningOutput } from '@/lib/openai/chunks';
 import { toolPrompt, type ToolChoice, type ToolSpec } from '@/lib/tools/convention';
 import { getDb } from '@/lib/db/client';
@@ -22,7 +22,7 @@ import { conversationTransport, createUpstreamRunner, type Attempt } from './ups
 import { chatMediaEvents } from './media';
 import { videoConfigSchema, videoTransport } from './video';
 import { runHousekeeping } from './housekeeping';
-import { withToolCalls, type GatewayEvent } from './events';
+import { coalesce, withToolCalls, type GatewayEvent } from './events';
 
 /** A chat-like request in the internal (OpenAI-message-shaped) form every wire format converts to. */
 export interface ConversationRequest {
@@ -37,10 +37,6 @@ export interface ConversationRequest {
   options?: Record<string, unknown>;
 }
 
-export interface SseFrame {
-  event?: string;
-  data: unknown;
-}
 
 export interface EncoderMeta {
   id: string;
@@ -122,8 +118,8 @@ export async function handleConversation(req: Request, platform: Platform, forma
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
     const runner = createUpstreamRunner(ctx, { model, files, transport }, upstreamAbort.signal);
     const origin = new URL(req.url).origin;
-    const events = (first: Attempt): AsyncIterable<GatewayEvent> => {
-      const media = chatMediaEvents(runner.events(first), ctx, origin, () => runner.token?.id);
+    const batches = (first: Attempt): AsyncIterable<GatewayEvent[]> => {
+      const media = chatMediaEvents(runner.batches(first), ctx, origin, () => runner.token?.id);
       return tools.length ? withToolCalls(media, tools.map((t) => t.name), request.parallelToolCalls !== false) : media;
     };
     const encoder = format.encoder({
@@ -147,7 +143,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     const accepted = admission;
     if (!request.stream) {
       try {
-        for await (const event of events(first)) encoder.event(event);
+        for await (const batch of batches(first)) for (const event of batch) encoder.event(event);
       } catch (e) {
         log.set(tokenFields());
         throw e;
@@ -160,18 +156,17 @@ export async function handleConversation(req: Request, platform: Platform, forma
     }
 
     return sseResponse(
-      async (send, signal) => {
+      async (_send, signal, sendAll) => {
         signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
-        const emit = (frames: SseFrame[]) => {
-          for (const f of frames) send(f.data, f.event);
-        };
-        emit(encoder.start());
-        for await (const event of events(first)) {
-          const frames = encoder.event(event);
-          if (frames.length) log.firstByte();
-          emit(frames);
+        sendAll(encoder.start());
+        for await (const batch of batches(first)) {
+          const events = coalesce(batch);
+          const frames = events.length === 1 ? encoder.event(events[0]) : events.flatMap((e) => encoder.event(e));
+          if (!frames.length) continue;
+          log.firstByte();
+          sendAll(frames);
         }
-        emit(encoder.finish());
+        sendAll(encoder.finish());
       },
       {
         keepaliveMs: ctx.settings.keepalive_seconds * 1000,

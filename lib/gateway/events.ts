@@ -11,25 +11,50 @@ export type GatewayEvent = GrokEvent | ToolCallEvent;
 
 export const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
-/** Parses tool-call blocks out of answer text; everything else passes through in order. */
-export async function* withToolCalls(events: AsyncIterable<GatewayEvent>, toolNames: readonly string[], parallel: boolean): AsyncGenerator<GatewayEvent> {
+/** Parses tool-call blocks out of answer text; everything else passes through in order, batch by batch. */
+export async function* withToolCalls(
+  batches: AsyncIterable<GatewayEvent[]>,
+  toolNames: readonly string[],
+  parallel: boolean,
+): AsyncGenerator<GatewayEvent[]> {
   const parser = createToolCallParser(toolNames);
   let calls = 0;
-  function* emit(pieces: ReturnType<typeof parser.push>): Generator<GatewayEvent> {
+  const emit = (pieces: ReturnType<typeof parser.push>, out: GatewayEvent[]) => {
     for (const piece of pieces) {
-      if (piece.type === 'text') yield { type: 'text', text: piece.text };
+      if (piece.type === 'text') out.push({ type: 'text', text: piece.text });
       // Without parallel calls only the first call counts; later blocks are dropped, not shown as text.
       else if (parallel || calls === 0) {
         calls++;
-        yield { type: 'tool_call', id: newCallId(), name: piece.name, arguments: piece.arguments };
+        out.push({ type: 'tool_call', id: newCallId(), name: piece.name, arguments: piece.arguments });
       }
     }
+  };
+  for await (const batch of batches) {
+    const out: GatewayEvent[] = [];
+    for (const event of batch) {
+      if (event.type === 'text') emit(parser.push(event.text), out);
+      else if (event.type === 'done') {
+        emit(parser.end(), out);
+        out.push(event);
+      } else out.push(event);
+    }
+    if (out.length) yield out;
   }
-  for await (const event of events) {
-    if (event.type === 'text') yield* emit(parser.push(event.text));
-    else if (event.type === 'done') {
-      yield* emit(parser.end());
-      yield event;
-    } else yield event;
+}
+
+/**
+ * Adjacent text (or thinking) events of one batch as one: they arrived together, so they leave as one
+ * delta. Returns the batch itself when there is nothing to merge.
+ */
+export function coalesce(batch: GatewayEvent[]): GatewayEvent[] {
+  let merged: GatewayEvent[] | undefined;
+  for (let i = 1; i < batch.length; i++) {
+    const prev = merged ? merged[merged.length - 1] : batch[i - 1];
+    const event = batch[i];
+    if ((event.type === 'text' || event.type === 'thinking') && prev.type === event.type) {
+      merged ??= batch.slice(0, i);
+      merged[merged.length - 1] = { type: event.type, text: (prev as { text: string }).text + event.text };
+    } else if (merged) merged.push(event);
   }
+  return merged ?? batch;
 }

@@ -10,6 +10,7 @@ import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
 import { conversationTransport, createUpstreamRunner, type Transport } from './upstream';
+import { asBatches } from '@/lib/grok/batches';
 
 export interface GeneratedImage {
   index: number;
@@ -46,8 +47,8 @@ function legacyTransport(job: ImageJob): Transport {
 }
 
 function imagineTransport(job: ImageJob, count: number): Transport {
-  return ({ ctx, raw, signal }) =>
-    openImagine(
+  return async ({ ctx, raw, signal }) => {
+    const opened = await openImagine(
       { fetch: ctx.grok.fetch, wsUrl: ctx.platform.env.GROK_WS_URL, origin: new URL(ctx.grok.baseUrl).origin, headers: ctx.grok.headers },
       raw,
       { prompt: job.prompt, aspectRatio: job.aspectRatio, count },
@@ -58,6 +59,8 @@ function imagineTransport(job: ImageJob, count: number): Transport {
         totalTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000 + 120_000,
       },
     );
+    return opened.ok ? { ok: true, value: asBatches(opened.value) } : opened;
+  };
 }
 
 /** One round on one account (with the runner's retries); yields progress and finished images. */

@@ -7,6 +7,7 @@
 import { fetchSession, openConversation, uploadFile, type Opened, type UploadResult } from '@/lib/grok/client';
 import { openMgwConversation, parseSession } from '@/lib/grok/mgw';
 import type { GrokEvent } from '@/lib/grok/events';
+import { asBatches, eachEvent, type EventBatches } from '@/lib/grok/batches';
 import type { UpstreamFailure } from '@/lib/grok/errors';
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
@@ -30,7 +31,7 @@ export interface AttemptInput {
   uploads: UploadResult[];
   signal?: AbortSignal;
 }
-export type Transport = (a: AttemptInput) => Promise<Opened<AsyncIterable<GrokEvent>>>;
+export type Transport = (a: AttemptInput) => Promise<Opened<EventBatches>>;
 
 export interface UpstreamJob {
   model: ModelEntry;
@@ -51,7 +52,7 @@ export function conversationTransport(spec: {
     if (ctx.settings.upstream_profile === 'C' && !spec.restOnly) {
       const user = await accountUserId(ctx, token, raw, signal);
       if (!user.ok) return user;
-      return openMgwConversation(
+      const opened = await openMgwConversation(
         { fetch: ctx.grok.fetch, wsUrl: ctx.platform.env.GROK_WS_URL, origin: new URL(ctx.grok.baseUrl).origin, headers: ctx.grok.headers },
         raw,
         { userId: user.value, mode: spec.model.modeId ?? 'auto', message: spec.message, fileIds: uploads.map((u) => u.fileMetadataId) },
@@ -62,6 +63,7 @@ export function conversationTransport(spec: {
           idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
         },
       );
+      return opened.ok ? { ok: true, value: asBatches(opened.value) } : opened;
     }
     return openConversation(ctx.grok, {
       token: raw,
@@ -97,7 +99,7 @@ async function accountUserId(ctx: GatewayContext, token: TokenRow, raw: string, 
 
 export interface Attempt {
   token: TokenRow;
-  events: AsyncIterator<GrokEvent>;
+  batches: AsyncIterator<GrokEvent[]>;
 }
 
 /** Maps the last failure of an exhausted request to what the client sees (spec §7, DESIGN §3). */
@@ -199,14 +201,14 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
       await record(token, opened.failure);
       return opened.failure;
     }
-    return { token, events: opened.value[Symbol.asyncIterator]() };
+    return { token, batches: opened.value[Symbol.asyncIterator]() };
   }
 
   /** Opens an upstream stream, retrying HTTP-level failures; throws a GatewayError when exhausted. */
   async function open(): Promise<Attempt> {
     for (;;) {
       const r = await tryOnce();
-      if ('events' in r) {
+      if ('batches' in r) {
         served = r.token;
         return r;
       }
@@ -222,44 +224,53 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   }
 
   /**
-   * Events of the opened attempt. An in-band failure before anything visible was produced is retried on
-   * another account inside the same stream; after that it ends the stream as an error.
+   * Event batches of the opened attempt. An in-band failure before anything visible was produced is
+   * retried on another account inside the same stream; after that it ends the stream as an error (after
+   * the events that preceded it in its batch).
    */
-  async function* events(first: Attempt): AsyncGenerator<GrokEvent, void, undefined> {
+  async function* batches(first: Attempt): AsyncGenerator<GrokEvent[], void, undefined> {
     let current = first;
     served = first.token;
     try {
+      let visible = false;
       for (;;) {
-        let visible = false;
-        let retry = false;
-        for (;;) {
-          const { value: event, done } = await current.events.next();
-          if (done) return;
+        const { value: batch, done } = await current.batches.next();
+        if (done) return;
+        let failure: UpstreamFailure | undefined;
+        let end = batch.length;
+        for (let i = 0; i < batch.length; i++) {
+          const event = batch[i];
           if (event.type === 'error') {
-            await record(current.token, event.failure);
-            if (!visible && canRetry(event.failure)) {
-              retry = true;
-              break;
-            }
-            throw failureToError(event.failure);
+            failure = event.failure;
+            end = i;
+            break;
           }
           if (event.type === 'done') succeeded(current.token);
           else if (event.type !== 'meta') visible = true;
-          yield event;
         }
-        if (!retry) return;
+        if (!failure) {
+          yield batch;
+          continue;
+        }
+        if (end > 0) yield batch.slice(0, end);
+        await record(current.token, failure);
+        if (visible || !canRetry(failure)) throw failureToError(failure);
+        await current.batches.return?.();
         current = await open();
         served = current.token;
+        visible = false;
       }
     } finally {
       // Ends the upstream fetch when the consumer stops early (client disconnect).
-      await current.events.return?.();
+      await current.batches.return?.();
     }
   }
 
   return {
     open,
-    events,
+    batches,
+    /** The same events one at a time, for consumers off the hot path. */
+    events: (first: Attempt) => eachEvent(batches(first)),
     get attempts() {
       return attempts;
     },

@@ -4,7 +4,7 @@
  * the rate-limit query (E5). `fetch` and the base URLs are injected, so tests point it at the fake upstream
  * through configuration and nothing here knows about it.
  */
-import { createFrameDecoder, type Frame } from './ndjson';
+import { createFrameSplitter, type Frame } from './ndjson';
 import { createFrameMapper, type GrokEvent } from './events';
 import {
   classifyHttpFailure,
@@ -14,6 +14,7 @@ import {
   type UpstreamFailure,
 } from './errors';
 import { jsonHeaders, type HeaderOptions } from './headers';
+import type { EventBatches } from './batches';
 
 export interface GrokClientConfig {
   fetch: typeof fetch;
@@ -55,9 +56,10 @@ async function post(config: GrokClientConfig, path: string, token: string, body:
 
 /**
  * Opens a conversation. Resolves once upstream answered with headers: a non-2xx becomes a classified
- * failure; a 200 yields an async iterator of events that ends with `done` or a single `error`.
+ * failure; a 200 yields batches of events — one per network read that produced any, so every later stage
+ * pays one promise turn per read instead of one per event — ending with `done` or a single `error`.
  */
-export async function openConversation(config: GrokClientConfig, opts: ConversationOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
+export async function openConversation(config: GrokClientConfig, opts: ConversationOptions): Promise<Opened<EventBatches>> {
   const abort = new AbortController();
   const onClientAbort = () => abort.abort();
   opts.signal?.addEventListener('abort', onClientAbort, { once: true });
@@ -82,59 +84,106 @@ export async function openConversation(config: GrokClientConfig, opts: Conversat
   return { ok: true, value: streamEvents(res.body, abort, opts, cleanup) };
 }
 
+/**
+ * One timer for the whole body instead of one per read: reads only note the time, and the timer re-arms
+ * itself for the remainder until a full period passes without a frame.
+ */
+function createWatchdog(limitMs: () => number, onExpire: () => void) {
+  let last = Date.now();
+  let expired = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (ms: number) => {
+    timer = setTimeout(() => {
+      const idle = Date.now() - last;
+      if (idle >= limitMs()) {
+        expired = true;
+        onExpire();
+      } else arm(limitMs() - idle);
+    }, ms);
+  };
+  arm(limitMs());
+  return {
+    touch: () => {
+      last = Date.now();
+    },
+    get expired() {
+      return expired;
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 async function* streamEvents(
   body: ReadableStream<Uint8Array>,
   abort: AbortController,
   opts: ConversationOptions,
   cleanup: () => void,
-): AsyncGenerator<GrokEvent> {
-  const reader = body.pipeThrough(createFrameDecoder()).getReader();
+): AsyncGenerator<GrokEvent[]> {
+  const reader = body.getReader();
+  const splitter = createFrameSplitter();
   const mapper = createFrameMapper();
   let first = true;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const nextFrame = () =>
-    new Promise<ReadableStreamReadResult<Frame> | 'timeout'>((resolve, reject) => {
-      timer = setTimeout(() => resolve('timeout'), first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs);
-      reader.read().then(resolve, reject);
-    }).finally(() => clearTimeout(timer));
+  const limitMs = () => (first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs);
+  const watchdog = createWatchdog(limitMs, () => reader.cancel().catch(() => {}));
+  const frames: Frame[] = [];
 
   try {
     for (;;) {
-      let step: ReadableStreamReadResult<Frame> | 'timeout';
+      let step: ReadableStreamReadResult<Uint8Array>;
+      let failure: unknown;
       try {
-        step = await nextFrame();
+        step = await reader.read();
+        if (!step.done) splitter.push(step.value, frames);
+        else splitter.end(frames);
       } catch (e) {
-        if (opts.signal?.aborted) return;
-        yield* mapper.end();
-        if (mapper.complete) break;
-        yield { type: 'error', failure: networkFailure(e) };
-        return;
+        failure = e;
+        step = { done: true, value: undefined };
       }
-      if (step === 'timeout') {
+      if (watchdog.expired) {
         // After the answer is complete a silent, still-open body is just a lazy close.
         if (mapper.complete) break;
-        const seconds = (first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs) / 1000;
-        yield { type: 'error', failure: timeoutFailure(first ? 'waiting for the first frame' : 'mid-answer', seconds) };
+        yield [{ type: 'error', failure: timeoutFailure(first ? 'waiting for the first frame' : 'mid-answer', limitMs() / 1000) }];
+        return;
+      }
+      if (frames.length) {
+        first = false;
+        watchdog.touch();
+        const events: GrokEvent[] = [];
+        for (const frame of frames) {
+          for (const event of mapper.map(frame)) {
+            events.push(event);
+            if (event.type === 'error') {
+              yield events;
+              return;
+            }
+          }
+        }
+        frames.length = 0;
+        if (events.length) yield events;
+      }
+      if (failure !== undefined) {
+        if (opts.signal?.aborted) return;
+        const tail = mapper.end();
+        if (mapper.complete) {
+          if (tail.length) yield tail;
+          break;
+        }
+        yield [...tail, { type: 'error', failure: networkFailure(failure) }];
         return;
       }
       if (step.done) {
         const tail = mapper.end();
-        yield* tail;
         if (!mapper.complete && !tail.some((e) => e.type === 'error')) {
-          yield { type: 'error', failure: truncatedFailure() };
+          yield [...tail, { type: 'error', failure: truncatedFailure() }];
           return;
         }
+        if (tail.length) yield tail;
         break;
       }
-      first = false;
-      const events = mapper.map(step.value);
-      for (const event of events) {
-        yield event;
-        if (event.type === 'error') return;
-      }
     }
-    yield { type: 'done' };
+    yield [{ type: 'done' }];
   } finally {
+    watchdog.stop();
     cleanup();
     abort.abort();
     reader.cancel().catch(() => {});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createFrameDecoder, type Frame } from './ndjson';
+import { createFrameSplitter, type Frame } from './ndjson';
 import { createFrameMapper, type FrameMapper, type GrokEvent } from './events';
 
 const FIXTURES = new URL('../../e2e/fake-grok/fixtures/', import.meta.url);
@@ -11,20 +11,13 @@ async function replay(name: string, { sse = false } = {}) {
   let body = readFileSync(new URL(name, FIXTURES), 'utf8');
   if (sse) body = body.split('\n').filter(Boolean).map((l) => `data: ${l}\n\n`).join('');
   const bytes = new TextEncoder().encode(body);
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (let i = 0; i < bytes.length; i += 97) controller.enqueue(bytes.slice(i, i + 97));
-      controller.close();
-    },
-  });
   const mapper = createFrameMapper();
+  const splitter = createFrameSplitter();
   const events: GrokEvent[] = [];
-  const reader = source.pipeThrough(createFrameDecoder()).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    events.push(...mapper.map(value));
-  }
+  const frames: Frame[] = [];
+  for (let i = 0; i < bytes.length; i += 97) splitter.push(bytes.slice(i, i + 97), frames);
+  splitter.end(frames);
+  for (const frame of frames) events.push(...mapper.map(frame));
   events.push(...mapper.end());
   return { events, mapper };
 }

@@ -1,28 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createFrameDecoder, FrameTooLargeError, parseLine, type Frame } from './ndjson';
+import { createFrameSplitter, FrameTooLargeError, parseLine, type Frame } from './ndjson';
 
 const enc = new TextEncoder();
 
-/** Pushes the given byte chunks through a fresh decoder and collects every frame. */
+/** Pushes the given byte chunks through a fresh splitter, one push per chunk, and collects every frame. */
 async function decode(chunks: Uint8Array[], maxFrameBytes?: number): Promise<Frame[]> {
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const c of chunks) controller.enqueue(c);
-      controller.close();
-    },
-  });
+  const splitter = createFrameSplitter(maxFrameBytes);
   const frames: Frame[] = [];
-  const reader = source.pipeThrough(createFrameDecoder(maxFrameBytes)).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return frames;
-    frames.push(value);
-  }
+  for (const c of chunks) splitter.push(c, frames);
+  splitter.end(frames);
+  return frames;
 }
 
 const decodeText = (...parts: string[]) => decode(parts.map((p) => enc.encode(p)));
 
-describe('createFrameDecoder', () => {
+describe('createFrameSplitter', () => {
   it('decodes two frames split across two reads at every byte position', async () => {
     const bytes = enc.encode('{"a":1,"s":"x y"}\n{"b":[2,3]}\n');
     for (let split = 0; split <= bytes.length; split++) {

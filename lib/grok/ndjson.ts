@@ -36,13 +36,23 @@ export function parseLine(raw: string): Frame | 'done' | undefined {
   }
 }
 
-/** A TransformStream from upstream body bytes to parsed frames. */
-export function createFrameDecoder(maxFrameBytes = MAX_FRAME_BYTES): TransformStream<Uint8Array, Frame> {
+export interface FrameSplitter {
+  /** Decodes one network chunk and appends every frame it completes to `out`. */
+  push(chunk: Uint8Array, out: Frame[]): void;
+  /** End of body: appends a last unterminated frame, if any. */
+  end(out: Frame[]): void;
+}
+
+/**
+ * Upstream body bytes → parsed frames, synchronously per network chunk: the reader loop calls `push` once
+ * per read, so there is no stream stage (and no promise turn) per frame.
+ */
+export function createFrameSplitter(maxFrameBytes = MAX_FRAME_BYTES): FrameSplitter {
   const decoder = new TextDecoder('utf-8');
   let buffer = '';
   let done = false;
 
-  const drain = (controller: TransformStreamDefaultController<Frame>) => {
+  const drain = (out: Frame[]) => {
     let start = 0;
     let nl: number;
     while (!done && (nl = buffer.indexOf('\n', start)) !== -1) {
@@ -51,24 +61,25 @@ export function createFrameDecoder(maxFrameBytes = MAX_FRAME_BYTES): TransformSt
       const frame = parseLine(line);
       start = nl + 1;
       if (frame === 'done') done = true;
-      else if (frame) controller.enqueue(frame);
+      else if (frame) out.push(frame);
     }
-    buffer = done ? '' : buffer.slice(start);
+    buffer = done ? '' : start ? buffer.slice(start) : buffer;
     if (tooLarge(buffer, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
   };
 
-  return new TransformStream<Uint8Array, Frame>({
-    transform(chunk, controller) {
+  return {
+    push(chunk, out) {
       if (done) return;
       buffer += decoder.decode(chunk, { stream: true });
-      drain(controller);
+      drain(out);
     },
-    flush(controller) {
+    end(out) {
       if (done) return;
       buffer += decoder.decode();
-      drain(controller);
+      drain(out);
       const last = parseLine(buffer);
-      if (last && last !== 'done') controller.enqueue(last);
+      buffer = '';
+      if (last && last !== 'done') out.push(last);
     },
-  });
+  };
 }

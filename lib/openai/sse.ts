@@ -32,17 +32,26 @@ export interface SseOptions {
   errorFrame?: (err: GatewayError) => { event?: string; data: unknown };
 }
 
+export interface SseFrame {
+  event?: string;
+  data: unknown;
+}
+
+/** Sends one frame, or several as one network write (they were produced together). */
 export type SseSend = (data: unknown, event?: string) => void;
+export type SseSendAll = (frames: readonly SseFrame[]) => void;
+
+const frameText = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
 export function encodeSse(data: unknown, event?: string): Uint8Array {
-  return encoder.encode(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+  return encoder.encode(frameText(data, event));
 }
 
 /**
  * Runs `produce` and streams what it sends. A thrown error becomes an OpenAI error frame (its safe message,
  * never a raw exception text) followed by `[DONE]`.
  */
-export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Promise<void>, opts: SseOptions): Response {
+export function sseResponse(produce: (send: SseSend, signal: AbortSignal, sendAll: SseSendAll) => Promise<void>, opts: SseOptions): Response {
   const abort = new AbortController();
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
@@ -60,8 +69,14 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal) => Pro
       }, Math.max(250, Math.min(opts.keepaliveMs, 5_000)));
 
       const send: SseSend = (data, event) => write(encodeSse(data, event));
+      const sendAll: SseSendAll = (frames) => {
+        if (frames.length === 1) return send(frames[0].data, frames[0].event);
+        let text = '';
+        for (const f of frames) text += frameText(f.data, f.event);
+        if (text) write(encoder.encode(text));
+      };
       let error: unknown;
-      const work = produce(send, abort.signal)
+      const work = produce(send, abort.signal, sendAll)
         .catch((e) => {
           error = e;
           if (!abort.signal.aborted) {

@@ -5,7 +5,8 @@
  * `response.failed`), each with a `sequence_number`. No `[DONE]`.
  */
 import type { GatewayError } from '@/lib/errors';
-import type { EncoderMeta, SseFrame, WireEncoder } from '@/lib/gateway/conversation';
+import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
+import type { SseFrame } from '@/lib/openai/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
 import { estimateTokens } from '@/lib/openai/flatten';
 
