@@ -5,6 +5,7 @@
  */
 import { getRequestContext } from '@cloudflare/next-on-pages';
 import { z } from 'zod';
+import { meterD1, type D1Meter } from '@/lib/db/metered';
 
 /** Empty strings from dashboards and `.dev.vars` mean "not set". */
 const optional = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
@@ -46,6 +47,8 @@ export interface Platform {
   waitUntil(promise: Promise<unknown>): void;
   /** The platform's own fetch (outbound WebSockets need it). */
   fetch: typeof fetch;
+  /** What this request has asked of D1 so far (bindings.DB is metered). */
+  d1: D1Meter;
 }
 
 const parsedEnv = new WeakMap<object, Env>();
@@ -63,9 +66,11 @@ export function getPlatform(): Platform {
   const { env, ctx } = getRequestContext();
   const raw = env as unknown as Record<string, unknown> & Partial<Bindings>;
   if (!raw.DB || !raw.KV_CACHE) throw new Error('D1 binding DB and KV binding KV_CACHE are required (see wrangler.toml)');
+  const metered = meterD1(raw.DB);
   return {
     env: parseEnv(raw),
-    bindings: { DB: raw.DB, KV_CACHE: raw.KV_CACHE },
+    bindings: { DB: metered.db, KV_CACHE: raw.KV_CACHE },
+    d1: metered.meter,
     waitUntil: (p) => ctx.waitUntil(p.catch((e) => console.error('background task failed', e))),
     fetch: platformFetch,
   };

@@ -3,8 +3,10 @@ import { and, count, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { apiKeys, keyLeases, keyUsage, type ApiKeyRow } from './schema';
 
+export const keyByHashQuery = (db: Db, hash: string) => db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+
 export async function findKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+  const [row] = await keyByHashQuery(db, hash);
   return row;
 }
 
@@ -40,27 +42,22 @@ export async function touchKey(db: Db, id: string, now: number): Promise<void> {
  * Counts one use in a window unless `limit` is reached; returns false when over the limit.
  * The conditional upsert is a single statement, so concurrent requests cannot both take the last slot.
  */
-export async function incrementUsage(
-  db: Db,
-  row: { keyId: string; window: string; bucket: string; expiresAt: number },
-  limit: number,
-): Promise<boolean> {
-  const rows = await db
+export function incrementUsage(db: Db, row: { keyId: string; window: string; bucket: string; expiresAt: number }, limit: number, units = 1) {
+  return db
     .insert(keyUsage)
-    .values({ ...row, count: 1 })
+    .values({ ...row, count: units })
     .onConflictDoUpdate({
       target: [keyUsage.keyId, keyUsage.window, keyUsage.bucket],
-      set: { count: sql`${keyUsage.count} + 1` },
-      setWhere: lt(keyUsage.count, limit),
+      set: { count: sql`${keyUsage.count} + ${units}` },
+      setWhere: sql`${keyUsage.count} + ${units} <= ${limit}`,
     })
     .returning({ count: keyUsage.count });
-  return rows.length > 0;
 }
 
-export async function decrementUsage(db: Db, row: { keyId: string; window: string; bucket: string }): Promise<void> {
+export async function decrementUsage(db: Db, row: { keyId: string; window: string; bucket: string }, units = 1): Promise<void> {
   await db
     .update(keyUsage)
-    .set({ count: sql`max(${keyUsage.count} - 1, 0)` })
+    .set({ count: sql`max(${keyUsage.count} - ${units}, 0)` })
     .where(and(eq(keyUsage.keyId, row.keyId), eq(keyUsage.window, row.window), eq(keyUsage.bucket, row.bucket)));
 }
 
@@ -69,15 +66,21 @@ export async function usageFor(db: Db, keyId: string, window: string): Promise<R
   return Object.fromEntries(rows.map((r) => [r.bucket, r.count]));
 }
 
-/** Takes a concurrency lease unless `limit` leases are live. */
-export async function acquireLease(db: Db, keyId: string, limit: number, now: number, ttlMs: number): Promise<string | undefined> {
-  const id = crypto.randomUUID();
-  const rows = await db.all<{ id: string }>(sql`
-    INSERT INTO key_leases (id, key_id, expires_at)
-    SELECT ${id}, ${keyId}, ${now + ttlMs}
-    WHERE (SELECT count(*) FROM key_leases WHERE key_id = ${keyId} AND expires_at > ${now}) < ${limit}
-    RETURNING id`);
-  return rows.length ? id : undefined;
+/**
+ * Takes a concurrency lease `id` unless `limit` leases are live; returns the row when taken. One
+ * conditional insert (from the key's own row), built with drizzle so it can join a batch.
+ */
+export function acquireLease(db: Db, id: string, keyId: string, limit: number, now: number, ttlMs: number) {
+  const live = sql`(SELECT count(*) FROM ${keyLeases} WHERE ${keyLeases.keyId} = ${keyId} AND ${keyLeases.expiresAt} > ${now})`;
+  return db
+    .insert(keyLeases)
+    .select(
+      db
+        .select({ id: sql<string>`${id}`.as('id'), keyId: apiKeys.id, expiresAt: sql<number>`${now + ttlMs}`.as('expires_at') })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, keyId), sql`${live} < ${limit}`)),
+    )
+    .returning({ id: keyLeases.id });
 }
 
 export async function releaseLease(db: Db, id: string): Promise<void> {

@@ -13,11 +13,8 @@ export type Bucket = 'default' | 'heavy';
 const bucketColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyRemainingQueries : tokens.remainingQueries);
 const ready = (now: number) => and(eq(tokens.status, 'active'), or(isNull(tokens.cooldownUntil), lte(tokens.cooldownUntil, now)));
 
-/** A random sample of usable accounts; the picker weighs them. */
-export async function listCandidates(
-  db: Db,
-  opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number },
-): Promise<Candidate[]> {
+/** A random sample of usable accounts; the picker weighs them. A query, so it can join a caller's batch. */
+export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number }) {
   const col = bucketColumn(opts.bucket);
   const where = [ready(opts.now), inArray(tokens.type, opts.types)];
   if (opts.exclude.length) where.push(notInArray(tokens.id, opts.exclude.slice(0, 50)));
@@ -30,9 +27,9 @@ export async function listCandidates(
 }
 
 /** Marks the account as used and charges the local quota estimate, unless another request made it unusable. */
-export async function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number }): Promise<TokenRow | undefined> {
+export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number }) {
   const col = bucketColumn(opts.bucket);
-  const [row] = await db
+  return db
     .update(tokens)
     .set({
       lastUsedAt: opts.now,
@@ -41,7 +38,21 @@ export async function claimToken(db: Db, id: string, opts: { bucket: Bucket; uni
     })
     .where(and(eq(tokens.id, id), ready(opts.now)))
     .returning();
-  return row;
+}
+
+/** Takes back a claim whose request was refused before it used the account (use count, quota estimate, last use). */
+export async function unclaimToken(db: Db, claimed: TokenRow, before: Candidate, bucket: Bucket): Promise<void> {
+  const after = bucket === 'heavy' ? claimed.heavyRemainingQueries : claimed.remainingQueries;
+  const charged = before.remaining > 0 ? before.remaining - after : 0;
+  const col = bucketColumn(bucket);
+  await db
+    .update(tokens)
+    .set({
+      useCount: sql`max(${tokens.useCount} - 1, 0)`,
+      lastUsedAt: before.lastUsedAt,
+      ...(charged > 0 ? { [bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: sql`${col} + ${charged}` } : {}),
+    })
+    .where(eq(tokens.id, claimed.id));
 }
 
 /** Earliest moment a cooling account of these types becomes usable again. */

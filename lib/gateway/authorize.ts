@@ -14,11 +14,22 @@ export type Caller = ApiKeyRow | null;
 
 export async function authorizeKey(req: Request, ctx: GatewayContext): Promise<Caller> {
   const presented = apiKeyFromRequest(req);
-  if (!presented) {
+  const hash = presented ? await hashApiKey(presented) : undefined;
+  return checkKey(ctx, hash, hash ? await findKeyByHash(ctx.db, hash) : undefined);
+}
+
+/** The presented key's hash (undefined when none was sent), for a lookup the caller batches itself. */
+export async function presentedKeyHash(req: Request): Promise<string | undefined> {
+  const presented = apiKeyFromRequest(req);
+  return presented ? hashApiKey(presented) : undefined;
+}
+
+/** The caller, from the presented key's hash and the row found for it. */
+export function checkKey(ctx: GatewayContext, hash: string | undefined, key: ApiKeyRow | undefined): Caller {
+  if (!hash) {
     if (ctx.settings.open_access) return null;
     throw new GatewayError('invalid_api_key', 'Missing API key: send "Authorization: Bearer <key>"');
   }
-  const key = await findKeyByHash(ctx.db, await hashApiKey(presented));
   if (!key) throw new GatewayError('invalid_api_key', 'Invalid API key');
   if (key.status !== 'active') throw new GatewayError('invalid_api_key', 'This API key is disabled', { code: 'api_key_disabled' });
   if (key.expiresAt !== null && key.expiresAt <= ctx.now()) {

@@ -5,7 +5,7 @@
  */
 import type { Platform } from '@/lib/platform';
 import { getDb, type Db } from '@/lib/db/client';
-import { loadSettings } from '@/lib/settings/store';
+import { loadSettings, type Loaded } from '@/lib/settings/store';
 import type { Settings } from '@/lib/settings/schema';
 import type { Catalog } from '@/lib/catalog/models';
 import type { GrokClientConfig } from '@/lib/grok/client';
@@ -22,7 +22,11 @@ export interface GatewayContext {
 }
 
 export async function loadContext(platform: Platform, now: () => number = Date.now): Promise<GatewayContext> {
-  const { settings, catalog } = await loadSettings(platform.bindings.DB);
+  return contextFor(platform, await loadSettings(platform.bindings.DB), now);
+}
+
+/** The context over settings the caller already holds (e.g. read in its own batch). */
+export function contextFor(platform: Platform, { settings, catalog }: Loaded, now: () => number = Date.now): GatewayContext {
   return {
     platform,
     db: getDb(platform.bindings.DB),

@@ -13,9 +13,11 @@ import type { ReasoningOutput } from '@/lib/openai/chunks';
 import { toolPrompt, type ToolChoice, type ToolSpec } from '@/lib/tools/convention';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
-import { loadContext, type GatewayContext } from './context';
-import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
-import { admitRequest, type KeyAdmission } from './key-limits';
+import type { GatewayContext } from './context';
+import { preflight } from './preflight';
+import { serverTiming } from '@/lib/db/metered';
+import { ensureModelAllowed, resolveModel } from './authorize';
+import { planAdmission, type KeyAdmission } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
 import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
@@ -78,16 +80,28 @@ export interface ConversationOptions {
 
 export async function handleConversation(req: Request, platform: Platform, format: WireFormat, opts: ConversationOptions): Promise<Response> {
   const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint: opts.endpoint });
-  let admission: KeyAdmission | undefined;
+  let admitted: () => KeyAdmission | undefined = () => undefined;
   try {
-    const ctx = await loadContext(platform);
+    // The body is read before the key is checked, but its errors are raised after the key's (a bad key is a 401 first).
+    const body = await readJsonBody(req).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    const parsed: { request?: ConversationRequest } = {};
+    const { ctx, caller, candidates, modelError } = await preflight(req, platform, {
+      asAdmin: opts.asAdmin,
+      modelOf: (c) => {
+        if ('error' in body) throw body.error;
+        parsed.request = format.parse(body.value, c);
+        return resolveModel(c, parsed.request.model, ['chat', 'image', 'video']);
+      },
+    });
     runHousekeeping(ctx);
-    const caller = opts.asAdmin ? null : await authorizeKey(req, ctx);
     log.set({ keyId: caller?.id ?? null, keyName: opts.asAdmin ? 'admin' : (caller?.name ?? null) });
     if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
-
-    const request = format.parse(await readJsonBody(req), ctx);
-    log.set({ model: request.model, stream: request.stream });
+    const { request } = parsed;
+    if (request) log.set({ model: request.model, stream: request.stream });
+    if (modelError || !request) throw modelError;
     const model = resolveModel(ctx, request.model, ['chat', 'image', 'video']);
     ensureModelAllowed(caller, model);
 
@@ -109,14 +123,14 @@ export async function handleConversation(req: Request, platform: Platform, forma
     const promptTokens = estimateTokens(prompt.text);
     log.set({ promptTokens });
 
-    admission = await admitRequest(ctx, caller, model);
     const transport = video
       ? videoTransport(model, prompt.text, video.data)
       : conversationTransport({ message: prompt.text, model, restOnly: model.kind !== 'chat' });
     // Ends the upstream call when the client goes away (request abort or SSE cancel).
     const upstreamAbort = new AbortController();
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
-    const runner = createUpstreamRunner(ctx, { model, files, transport }, upstreamAbort.signal);
+    const runner = createUpstreamRunner(ctx, { model, files, transport, candidates, admission: planAdmission(ctx, caller, model) }, upstreamAbort.signal);
+    admitted = () => runner.admission;
     const origin = new URL(req.url).origin;
     const batches = (first: Attempt): AsyncIterable<GatewayEvent[]> => {
       const media = chatMediaEvents(runner.batches(first), ctx, origin, () => runner.token?.id);
@@ -140,7 +154,8 @@ export async function handleConversation(req: Request, platform: Platform, forma
       throw e;
     }
 
-    const accepted = admission;
+    const accepted = runner.admission;
+    const timing = serverTiming(platform.d1);
     if (!request.stream) {
       try {
         for await (const batch of batches(first)) for (const event of batch) encoder.event(event);
@@ -152,7 +167,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
       }
       const body = encoder.body();
       log.finish(200, 'ok', { ...tokenFields(), completionTokens: encoder.completionTokens() });
-      return Response.json(body);
+      return Response.json(body, { headers: { 'server-timing': timing } });
     }
 
     return sseResponse(
@@ -171,6 +186,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
       {
         keepaliveMs: ctx.settings.keepalive_seconds * 1000,
         waitUntil: platform.waitUntil,
+        headers: { 'server-timing': timing },
         done: format.doneSentinel,
         errorFrame: (err) => encoder.errorFrame?.(err) ?? format.errorFrame(err),
         onClose: ({ error, cancelled }) => {
@@ -186,6 +202,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     );
   } catch (e) {
     const err = toGatewayError(e);
+    const admission = admitted();
     if (admission) {
       platform.waitUntil(admission.refund());
       platform.waitUntil(admission.release());

@@ -5,6 +5,7 @@
  */
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { KeyLimits } from '@/lib/db/schema';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { acquireLease, decrementUsage, incrementUsage, releaseLease } from '@/lib/db/keys';
 import { GatewayError } from '@/lib/errors';
 import type { Caller } from './authorize';
@@ -37,7 +38,7 @@ export function localDay(now: number, tzOffsetMinutes: number): { window: string
 }
 
 export interface KeyAdmission {
-  /** Give back the daily unit (request failed before output). */
+  /** Give back the daily units (request failed before output). */
   refund(): Promise<void>;
   /** End of request: frees the concurrency slot. */
   release(): Promise<void>;
@@ -45,30 +46,34 @@ export interface KeyAdmission {
 
 const NOOP: KeyAdmission = { refund: async () => {}, release: async () => {} };
 
-export async function admitRequest(ctx: GatewayContext, caller: Caller, model: ModelEntry, units = 1): Promise<KeyAdmission> {
-  if (!caller) return NOOP;
+type Statement = BatchItem<'sqlite'>;
+
+/**
+ * A key's admission as statements to run in one batch (alone, or together with the account claim), and
+ * `settle` to read their results: the admission, or a thrown `key_limit` error after what was taken is
+ * given back. Every check runs as a single conditional statement, so parallel requests cannot overshoot.
+ */
+export interface AdmissionPlan {
+  statements: Statement[];
+  settle(results: readonly unknown[]): KeyAdmission;
+}
+
+export function planAdmission(ctx: GatewayContext, caller: Caller, model: ModelEntry, units = 1): AdmissionPlan | undefined {
+  if (!caller) return undefined;
   const limits = caller.limits ?? {};
   const now = ctx.now();
   const keyId = caller.id;
-  const taken: { keyId: string; window: string; bucket: string }[] = [];
-  let lease: string | undefined;
-
-  const giveBack = async () => {
-    await Promise.all(taken.splice(0).map((t) => decrementUsage(ctx.db, t)));
-  };
-  const fail = async (message: string, code: string, retryAfter: number) => {
-    await giveBack();
-    if (lease) await releaseLease(ctx.db, lease);
-    throw new GatewayError('key_limit', message, { code, retryAfter });
-  };
+  const checks: { statement: Statement; failure: () => GatewayError; undo?: () => Promise<void>; keep?: (a: { refund: (() => Promise<void>)[]; lease?: string }) => void }[] = [];
+  let impossible: GatewayError | undefined;
 
   if (limits.rpm) {
     const minute = Math.floor(now / 60_000);
     const row = { keyId, window: `m:${minute}`, bucket: 'rpm', expiresAt: (minute + 2) * 60_000 };
-    if (!(await incrementUsage(ctx.db, row, limits.rpm))) {
-      await fail(`Rate limit of ${limits.rpm} requests per minute reached for this API key`, 'rpm_exceeded', 60 - Math.floor((now % 60_000) / 1000));
-    }
-    // RPM counts attempts, not successes: it is not refunded.
+    // RPM counts attempts, not successes: it is never given back.
+    checks.push({
+      statement: incrementUsage(ctx.db, row, limits.rpm),
+      failure: () => new GatewayError('key_limit', `Rate limit of ${limits.rpm} requests per minute reached for this API key`, { code: 'rpm_exceeded', retryAfter: 60 - Math.floor((now % 60_000) / 1000) }),
+    });
   }
 
   const bucket = dailyBucket(model);
@@ -76,24 +81,69 @@ export async function admitRequest(ctx: GatewayContext, caller: Caller, model: M
   if (dailyLimit !== undefined) {
     const day = localDay(now, ctx.platform.env.CACHE_RESET_TZ_OFFSET_MINUTES);
     const row = { keyId, window: day.window, bucket, expiresAt: day.endsAt + DAY_MS };
-    let ok = true;
-    for (let i = 0; i < units && ok; i++) {
-      ok = await incrementUsage(ctx.db, row, dailyLimit);
-      if (ok) taken.push(row);
-    }
-    if (!ok) await fail(`Daily ${bucket} quota of ${dailyLimit} reached for this API key`, `${bucket}_quota_exceeded`, Math.ceil((day.endsAt - now) / 1000));
+    const failure = () =>
+      new GatewayError('key_limit', `Daily ${bucket} quota of ${dailyLimit} reached for this API key`, { code: `${bucket}_quota_exceeded`, retryAfter: Math.ceil((day.endsAt - now) / 1000) });
+    // The first use of a day inserts its counter unconditionally, so a request larger than the whole limit
+    // (a limit of 0 included) is refused before anything is counted.
+    if (units > dailyLimit) impossible ??= failure();
+    const undo = () => decrementUsage(ctx.db, row, units);
+    checks.push({ statement: incrementUsage(ctx.db, row, dailyLimit, units), failure, undo, keep: (a) => a.refund.push(undo) });
   }
 
   if (limits.concurrency) {
-    lease = await acquireLease(ctx.db, keyId, limits.concurrency, now, LEASE_TTL_MS);
-    if (!lease) await fail(`Concurrency limit of ${limits.concurrency} in-flight requests reached for this API key`, 'concurrency_exceeded', 1);
+    const id = crypto.randomUUID();
+    checks.push({
+      statement: acquireLease(ctx.db, id, keyId, limits.concurrency, now, LEASE_TTL_MS),
+      failure: () => new GatewayError('key_limit', `Concurrency limit of ${limits.concurrency} in-flight requests reached for this API key`, { code: 'concurrency_exceeded', retryAfter: 1 }),
+      undo: () => releaseLease(ctx.db, id),
+      keep: (a) => {
+        a.lease = id;
+      },
+    });
   }
 
+  if (impossible) {
+    const err = impossible;
+    return {
+      statements: [],
+      settle: () => {
+        throw err;
+      },
+    };
+  }
+  if (!checks.length) return undefined;
   return {
-    refund: giveBack,
-    release: async () => {
-      if (lease) await releaseLease(ctx.db, lease);
-      lease = undefined;
+    statements: checks.map((c) => c.statement),
+    settle(results) {
+      const taken = checks.map((c, i) => (results[i] as unknown[]).length > 0);
+      const failed = checks.findIndex((_, i) => !taken[i]);
+      if (failed !== -1) {
+        for (let i = 0; i < checks.length; i++) if (taken[i] && checks[i].undo) ctx.platform.waitUntil(checks[i].undo!());
+        throw checks[failed].failure();
+      }
+      const kept: { refund: (() => Promise<void>)[]; lease?: string } = { refund: [] };
+      for (const c of checks) c.keep?.(kept);
+      let lease = kept.lease;
+      return {
+        refund: async () => {
+          await Promise.all(kept.refund.splice(0).map((undo) => undo()));
+        },
+        release: async () => {
+          if (lease) await releaseLease(ctx.db, lease);
+          lease = undefined;
+        },
+      };
     },
   };
 }
+
+/** Runs a key's admission on its own (one round trip). */
+export async function admitRequest(ctx: GatewayContext, caller: Caller, model: ModelEntry, units = 1): Promise<KeyAdmission> {
+  const plan = planAdmission(ctx, caller, model, units);
+  if (!plan) return NOOP;
+  if (!plan.statements.length) return plan.settle([]);
+  const results = await ctx.db.batch(plan.statements as [Statement, ...Statement[]]);
+  return plan.settle(results);
+}
+
+export const noAdmission = NOOP;

@@ -12,15 +12,16 @@ import type { UpstreamFailure } from '@/lib/grok/errors';
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures, updateToken } from '@/lib/db/tokens';
+import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures, unclaimToken, updateToken } from '@/lib/db/tokens';
 import { setMeta } from '@/lib/db/meta';
-import { createTokenPicker, poolsFor } from '@/lib/pool/select';
+import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
 import { patchForFailure } from '@/lib/pool/state';
 import { decryptSecret } from '@/lib/util/crypto';
 import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
 import { quotaSyncDue, syncQuota } from './quota';
+import { noAdmission, type AdmissionPlan, type KeyAdmission } from './key-limits';
 
 /** What one attempt on one account does once its attachments are uploaded. */
 export interface AttemptInput {
@@ -37,6 +38,10 @@ export interface UpstreamJob {
   model: ModelEntry;
   files?: PreparedFile[];
   transport: Transport;
+  /** Candidates read in the request's first batch: the first pick needs no query of its own. */
+  candidates?: Candidate[];
+  /** The key's admission, run in one batch with the first claim and settled before anything goes upstream. */
+  admission?: AdmissionPlan;
 }
 
 /** The REST conversation (E1) as a transport; media flows pass payload extras and a Referer. */
@@ -131,20 +136,53 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   let lastFailure: UpstreamFailure | undefined;
   const rawTokens = new Map<string, string>();
   let served: TokenRow | undefined;
+  let preloaded = job.candidates;
+  let pendingAdmission = job.admission;
+  let admitted: KeyAdmission = noAdmission;
+
+  /** Settles the key's admission on its own when no claim carried it (empty pool, or nothing to batch). */
+  async function admitAlone(): Promise<void> {
+    const plan = pendingAdmission;
+    if (!plan) return;
+    pendingAdmission = undefined;
+    admitted = plan.settle(plan.statements.length ? await ctx.db.batch(plan.statements as unknown as Parameters<typeof ctx.db.batch>[0]) : []);
+  }
+
+  async function claim(choice: Candidate, now: number): Promise<TokenRow | undefined> {
+    const claimQuery = claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now });
+    const plan = pendingAdmission;
+    if (!plan?.statements.length) {
+      await admitAlone();
+      return (await claimQuery)[0];
+    }
+    pendingAdmission = undefined;
+    const results: readonly unknown[] = await ctx.db.batch([claimQuery, ...plan.statements] as unknown as Parameters<typeof ctx.db.batch>[0]);
+    // The claim goes first, so a refused admission only needs it taken back.
+    const [row] = results[0] as TokenRow[];
+    try {
+      admitted = plan.settle(results.slice(1));
+    } catch (e) {
+      if (row) ctx.platform.waitUntil(unclaimToken(ctx.db, row, choice, job.model.bucket));
+      throw e;
+    }
+    return row;
+  }
 
   async function acquire(): Promise<TokenRow> {
     for (let race = 0; race < 3; race++) {
       const now = ctx.now();
-      const candidates = await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried });
+      const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried }));
+      preloaded = undefined;
       let pool = candidates;
       for (;;) {
         const choice = picker(pool, { pools });
         if (!choice) break;
-        const row = await claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now });
+        const row = await claim(choice, now);
         if (row) return row;
         pool = pool.filter((c) => c.id !== choice.id);
       }
     }
+    await admitAlone();
     if (lastFailure) throw failureToError(lastFailure);
     const until = await nextCooldownEnd(ctx.db, pools, ctx.now());
     if (until) {
@@ -273,6 +311,10 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     events: (first: Attempt) => eachEvent(batches(first)),
     get attempts() {
       return attempts;
+    },
+    /** The key's admission once settled (with the first claim); a no-op before and for keyless callers. */
+    get admission() {
+      return admitted;
     },
     /** The account that served (or last tried to serve) the answer. */
     get token() {

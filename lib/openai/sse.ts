@@ -28,6 +28,8 @@ export interface SseOptions {
    * concurrency slot) still runs; without it the runtime drops the pending work with the request.
    */
   waitUntil?: (work: Promise<unknown>) => void;
+  /** Extra response headers (e.g. `server-timing`). */
+  headers?: Record<string, string>;
   /** The terminal error frame; defaults to the OpenAI envelope as a `data:` frame. */
   errorFrame?: (err: GatewayError) => { event?: string; data: unknown };
 }
@@ -103,5 +105,5 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal, sendAl
     },
   });
 
-  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+  return new Response(stream, { status: 200, headers: opts.headers ? { ...SSE_HEADERS, ...opts.headers } : SSE_HEADERS });
 }

@@ -6,7 +6,7 @@
  * parsing and catalog work. (next-on-pages isolates module state per route, so an in-memory
  * invalidation from the admin route would not reach the /v1 routes.)
  */
-import { drizzle } from 'drizzle-orm/d1';
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { eq, sql } from 'drizzle-orm';
 import { meta, settings as settingsTable } from '@/lib/db/schema';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from './schema';
@@ -14,7 +14,7 @@ import { buildCatalog, type Catalog } from '@/lib/catalog/models';
 
 const VERSION_KEY = 'settings_version';
 
-interface Loaded {
+export interface Loaded {
   settings: Settings;
   catalog: Catalog;
   version: string;
@@ -32,15 +32,26 @@ function fromRows(rows: { key: string; value: unknown }[]): Settings {
   return merged as Settings;
 }
 
-export async function loadSettings(db: D1Database): Promise<Loaded> {
-  const d = drizzle(db);
-  const [row] = await d.select({ value: meta.value }).from(meta).where(eq(meta.key, VERSION_KEY));
-  const version = row?.value ?? '0';
+/** The version read, as a statement a caller can put into its own `db.batch()` (one round trip for several jobs). */
+export function settingsVersionQuery(db: DrizzleD1Database<Record<string, unknown>>) {
+  return db.select({ value: meta.value }).from(meta).where(eq(meta.key, VERSION_KEY));
+}
+
+/** The settings of the version a batch read: this isolate's copy when it is current, else read again. */
+export async function settingsAt(db: D1Database, rows: { value: string }[]): Promise<Loaded> {
+  const version = rows[0]?.value ?? '0';
   if (cache?.version === version) return cache;
-  const rows = await d.select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
-  const s = fromRows(rows);
+  const stored = await drizzle(db).select({ key: settingsTable.key, value: settingsTable.value }).from(settingsTable);
+  const s = fromRows(stored);
   cache = { settings: s, catalog: buildCatalog(s.models, s.model_aliases), version };
   return cache;
+}
+
+/** This isolate's last loaded settings, possibly stale: only for work that is checked against the version. */
+export const cachedSettings = (): Loaded | undefined => cache;
+
+export async function loadSettings(db: D1Database): Promise<Loaded> {
+  return settingsAt(db, await settingsVersionQuery(drizzle(db)));
 }
 
 export async function getSettings(db: D1Database): Promise<Settings> {
