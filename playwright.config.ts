@@ -5,6 +5,8 @@ export const GATEWAY_PORT = Number(process.env.E2E_GATEWAY_PORT ?? 8790);
 export const FAKE_GROK_PORT = Number(process.env.E2E_FAKE_GROK_PORT ?? 18791);
 /** UI specs get their own gateway and database, so the first-run story really starts from a fresh install. */
 export const UI_GATEWAY_PORT = Number(process.env.E2E_UI_GATEWAY_PORT ?? 8792);
+/** The Pages parity check: the same build under `wrangler pages dev` (npm run dev:pages). */
+export const PAGES_GATEWAY_PORT = Number(process.env.E2E_PAGES_GATEWAY_PORT ?? 8794);
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 const uiGateway = `http://127.0.0.1:${UI_GATEWAY_PORT}`;
 const fake = `http://127.0.0.1:${FAKE_GROK_PORT}`;
@@ -42,6 +44,7 @@ export default defineConfig({
   projects: [
     { name: 'api', testMatch: 'api/**/*.spec.ts' },
     { name: 'ui', testMatch: 'ui/**/*.spec.ts', use: { ...chromium, baseURL: uiGateway } },
+    { name: 'pages', testMatch: 'pages/**/*.spec.ts', use: { baseURL: `http://127.0.0.1:${PAGES_GATEWAY_PORT}` } },
   ],
   webServer: [
     {
@@ -63,6 +66,13 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 300_000,
       env: gatewayEnv(UI_GATEWAY_PORT, '.wrangler/test-state-ui'),
+    },
+    {
+      command: 'node scripts/dev-pages.mjs',
+      url: `http://127.0.0.1:${PAGES_GATEWAY_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 300_000,
+      env: gatewayEnv(PAGES_GATEWAY_PORT, '.wrangler/test-state-pages'),
     },
   ],
 });

@@ -5,7 +5,7 @@
 //   BENCH_ROWS=stream:1,nonstream:1   only these rows      BENCH_SOAK=0   skip the soak
 //   BENCH_N=100                        requests per row    SKIP_BUILD=1   reuse the build
 import { spawn } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
@@ -107,11 +107,14 @@ function chatTarget(base, stream, extra) {
   };
 }
 
-/** One POST over a fresh connection: status, ms to the first answer token (streams), ms to the end, whole or not. */
-function timedPost({ url, headers, body, first: marker, complete }) {
+/**
+ * One POST, over a fresh connection unless `agent` pools them: status, ms to the first answer token
+ * (streams), ms to the end, whole or not.
+ */
+function timedPost({ url, headers, body, first: marker, complete }, agent = false) {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent }, (res) => {
       let first;
       let text = '';
       res.setEncoding('utf8');
@@ -148,7 +151,7 @@ function procStat(pid) {
 const pidOf = { upstream: fake.pid, floor: floor.pid, gateway: gateway.pid };
 
 /** `count` requests with at most `concurrency` in flight. */
-async function phase(target, stream, concurrency, count) {
+async function phase(target, stream, concurrency, count, agent = false) {
   const make = TARGETS[target];
   const before = procStat(pidOf[target]);
   const results = [];
@@ -158,7 +161,7 @@ async function phase(target, stream, concurrency, count) {
     Array.from({ length: Math.min(concurrency, count) }, async () => {
       while (next < count) {
         next++;
-        results.push(await timedPost(make(stream)));
+        results.push(await timedPost(make(stream), agent));
       }
     }),
   );
@@ -168,7 +171,7 @@ async function phase(target, stream, concurrency, count) {
   const d1 = ok.map((r) => /statements=(\d+) round_trips=(\d+)/.exec(r.timing ?? '')).filter(Boolean);
   return {
     target,
-    mode: stream ? 'stream' : 'nonstream',
+    mode: `${stream ? 'stream' : 'nonstream'}${agent ? '+ka' : ''}`,
     concurrency,
     ok: ok.length,
     failed: results.length - ok.length,
@@ -203,6 +206,18 @@ for (const concurrency of CONCURRENCY) {
       rows.push(r);
       printRow(r);
     }
+  }
+}
+
+// Clients such as the SDKs reuse connections: the same load over keep-alive connections, floor and gateway.
+if (!only || only.includes('stream+ka:64')) {
+  console.log('\nthe same streams at c=64 over keep-alive connections (a pooled agent, as SDK clients do)');
+  for (const target of ['floor', 'gateway']) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const r = await phase(target, true, 64, Math.max(N, 64) * 2, agent);
+    agent.destroy();
+    rows.push(r);
+    printRow(r);
   }
 }
 

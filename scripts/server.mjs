@@ -202,8 +202,9 @@ export function runtimePid() {
 
 /**
  * The Pages parity path: `wrangler pages dev` on the same build and state (a development proxy, far slower
- * and unstable under load; only for checking that the Pages path still works). Resolves to a handle whose
- * `stop()` ends wrangler and its workerd children.
+ * and unstable under load; only for checking that the Pages path still works). wrangler stays in the
+ * caller's process group, so whoever stops the group (Ctrl+C, a test runner) stops it and its workerd too;
+ * `stop()` asks it to end.
  */
 export function startPagesDev({ port = 8788, host = '127.0.0.1', persistTo = DEFAULT_PERSIST, vars = {} } = {}) {
   const args = ['pages', 'dev', '--ip', host, '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false', '--persist-to', resolve(ROOT, persistTo)];
@@ -214,17 +215,12 @@ export function startPagesDev({ port = 8788, host = '127.0.0.1', persistTo = DEF
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    detached: true,
   });
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        resolve();
-      }
+      child.kill('SIGTERM');
     });
   return { url: `http://${host}:${port}`, child, stop };
 }

@@ -21,7 +21,10 @@ export interface SseOptions {
   keepaliveMs: number;
   /** Whether to end with `data: [DONE]` (OpenAI chat) or not (Responses API, images). */
   done?: boolean;
-  /** Called once after the stream ended for any reason (client cancel included). */
+  /**
+   * Called once after the stream ended for any reason: `cancelled` when the client went away before it had
+   * taken every byte (the runtime read the last one), even if the producer had finished.
+   */
   onClose?: (outcome: { error?: unknown; cancelled: boolean }) => void;
   /**
    * Keeps the producer alive after the client disconnects, so its cleanup (log row, freeing the key's
@@ -57,6 +60,23 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal, sendAl
   const abort = new AbortController();
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
+  // Set once the producer is done. The stream closes, and the outcome is reported, only when the runtime
+  // has taken every queued byte (it pulls on an empty queue): an answer the client did not take whole is
+  // reported as cancelled, never as delivered.
+  let finishing: { error: unknown } | undefined;
+  let reported = false;
+  const report = (outcome: { error?: unknown; cancelled: boolean }) => {
+    if (reported) return;
+    reported = true;
+    opts.onClose?.(outcome);
+  };
+  const closeIfDrained = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (!finishing || (controller.desiredSize ?? 0) <= 0) return;
+    const { error } = finishing;
+    finishing = undefined;
+    controller.close();
+    report({ error, cancelled: false });
+  };
 
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -89,19 +109,26 @@ export function sseResponse(produce: (send: SseSend, signal: AbortSignal, sendAl
         })
         .finally(() => {
           clearInterval(timer);
-          if (!closed) {
-            if (opts.done !== false) write(DONE);
-            closed = true;
-            controller.close();
-          }
-          opts.onClose?.({ error, cancelled: abort.signal.aborted });
+          if (closed) return report({ error, cancelled: abort.signal.aborted });
+          if (opts.done !== false) write(DONE);
+          closed = true;
+          finishing = { error };
+          closeIfDrained(controller);
         });
       opts.waitUntil?.(work);
+    },
+    pull(controller) {
+      closeIfDrained(controller);
     },
     cancel() {
       closed = true;
       clearInterval(timer);
       abort.abort();
+      if (finishing) {
+        const { error } = finishing;
+        finishing = undefined;
+        report({ error, cancelled: true });
+      }
     },
   });
 
