@@ -11,6 +11,6 @@ step('fake upstream smoke test (node:test)');
 await run('node', ['--test', 'e2e/fake-grok/']);
 step('production build (next-on-pages)');
 await build();
-for (const dir of ['test-state', 'test-state-ui']) rmSync(`${ROOT}.wrangler/${dir}`, { recursive: true, force: true });
+for (const dir of ['test-state', 'test-state-ui', 'test-state-pages']) rmSync(`${ROOT}.wrangler/${dir}`, { recursive: true, force: true });
 step('end-to-end (Playwright: real build on workerd + fake grok)');
 await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env: { ...process.env, SKIP_BUILD: '1' } });
