@@ -41,6 +41,41 @@ const block = (name: string, args: unknown) => `<tool_call>${JSON.stringify({ na
 const user = (text: string) => [{ role: 'user' as const, content: text }];
 
 test.describe('messages', () => {
+  test('a Claude Code 2.x body: system blocks, system items among the turns, unknown top-level fields, many tools', async () => {
+    const tools = Array.from({ length: 24 }, (_, i) => ({ ...WEATHER, name: `tool_${i}` }));
+    const body = {
+      model: 'grok-4',
+      max_tokens: 32000,
+      stream: true,
+      system: [
+        { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+        { type: 'text', text: 'Work in /repo.' },
+      ],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+        { role: 'system', content: 'Reminder: be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Say hello in French.' }] },
+      ],
+      tools,
+      thinking: { type: 'adaptive' },
+      context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
+      output_config: { effort: 'medium' },
+      metadata: { user_id: 'user_abc_account__session_123' },
+    };
+    // The SDK's types do not know the newest fields; the wire is what matters.
+    const msg = await client.messages.stream(body as unknown as Parameters<typeof client.messages.stream>[0]).finalMessage();
+    expect(msg.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join('')).toBe(PLAIN_TEXT);
+    expect(msg.stop_reason).toBe('end_turn');
+    const [call] = await fake.conversations();
+    // System text in order (top-level blocks, then the system items), before the turns.
+    const message = String(call.body.message);
+    expect(message.indexOf('You are Claude Code.')).toBeGreaterThan(-1);
+    expect(message.indexOf('You are Claude Code.')).toBeLessThan(message.indexOf('Work in /repo.'));
+    expect(message.indexOf('Work in /repo.')).toBeLessThan(message.indexOf('Reminder: be brief.'));
+    expect(message.indexOf('Reminder: be brief.')).toBeLessThan(message.indexOf('user: Hi'));
+    expect(message).toContain('tool_23');
+  });
+
   test('create: one text block with the answer, stop_reason end_turn, usage', async () => {
     const msg = await client.messages.create({ model: 'grok-4', max_tokens: 100, messages: user('Say hello in French.') });
     expect(msg.type).toBe('message');

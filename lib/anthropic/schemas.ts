@@ -26,7 +26,8 @@ export const messagesRequestSchema = z.looseObject({
   model: z.string().min(1, 'model is required'),
   max_tokens: z.number().int().positive('max_tokens must be positive'),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) })).min(1, 'messages must not be empty'),
+  // Claude Code sends `role: "system"` items among the turns; they join the system text in order.
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(block)]) })).min(1, 'messages must not be empty'),
   tools: z.array(z.looseObject({ name: z.string().min(1).max(128), description: z.string().optional(), input_schema: z.unknown().optional() })).max(128).optional(),
   tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() }).optional(),
   stream: z.boolean().optional(),
@@ -43,11 +44,17 @@ function toolResultText(content: unknown): string {
   return content.map((b: Block) => (b.type === 'text' && typeof b.text === 'string' ? b.text : `[${b.type}]`)).join('\n');
 }
 
+const blockText = (content: string | Block[] | { type: string; text?: string }[] | undefined) =>
+  typeof content === 'string' ? content : (content ?? []).map((b) => (typeof b.text === 'string' ? b.text : '')).join('\n');
+
 export function messagesToConversation(body: MessagesRequest) {
   const messages: ChatMessage[] = [];
-  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((b) => b.text ?? '').join('\n');
-  if (system.trim()) messages.push({ role: 'system', content: system });
+  const system = [blockText(body.system), ...body.messages.filter((m) => m.role === 'system').map((m) => blockText(m.content as string | Block[]))]
+    .filter((t) => t.trim())
+    .join('\n\n');
+  if (system) messages.push({ role: 'system', content: system });
   for (const m of body.messages) {
+    if (m.role === 'system') continue;
     if (typeof m.content === 'string') {
       messages.push({ role: m.role, content: m.content });
       continue;
