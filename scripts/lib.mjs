@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT } from './server.mjs';
+import { ROOT, buildExists } from './server.mjs';
 
 export { ROOT };
 export { APP_VARS, buildExists, startServer, startPagesDev, runtimePid } from './server.mjs';
@@ -54,6 +54,18 @@ export async function waitForHttp(url, { timeoutMs = 120_000 } = {}) {
     await sleep(300);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+/**
+ * What `npm start` and `npm run dev:pages` do before serving: the address from PORT / HOST / PERSIST_DIR, a
+ * SECRET_KEY in .dev.vars, a build (unless SKIP_BUILD=1 and one exists) and the local D1 migrations.
+ */
+export async function prepareLocalRun() {
+  const local = { port: Number(process.env.PORT ?? 8788), host: process.env.HOST || '127.0.0.1', persistTo: process.env.PERSIST_DIR || undefined };
+  ensureDevVars();
+  if (process.env.SKIP_BUILD !== '1' || !buildExists()) await build();
+  await migrate(local.persistTo);
+  return local;
 }
 
 /** Stops `server` on SIGINT/SIGTERM/SIGHUP, runs `also`, then exits. */
