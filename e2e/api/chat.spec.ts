@@ -361,3 +361,23 @@ test.describe('upstream request', () => {
     expect(calls[0].headers['x-xai-request-id']).not.toBe(calls[1].headers['x-xai-request-id']);
   });
 });
+
+test.describe('upstream framings (spec §5.1)', () => {
+  test.beforeEach(async () => {
+    pool = await freshState(1);
+  });
+
+  for (const framing of ['sse', 'concat'] as const) {
+    test(`${framing}: the same answer as NDJSON, streamed and not, and the account stays healthy`, async () => {
+      const ask = { model: 'grok-4', messages: userMessage(`Say hello in French. #scenario:${framing}`) };
+      const res = await client.chat.completions.create(ask);
+      expect(res.choices[0].message.content).toBe(PLAIN_TEXT);
+      const got = await collect(await client.chat.completions.create({ ...ask, stream: true }));
+      expect(got.error).toBeUndefined();
+      expect(got.content).toBe(PLAIN_TEXT);
+      expect(got.chunks.at(-1)?.choices[0].finish_reason).toBe('stop');
+      const token = await gateway.token(pool[0].id);
+      expect(token).toMatchObject({ status: 'active', failedCount: 0 });
+    });
+  }
+});

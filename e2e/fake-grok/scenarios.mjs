@@ -332,6 +332,7 @@ const SCENARIOS = {
   'model-error': modelError,
   moderated,
   sse: (ctx) => ({ type: 'stream', format: 'sse', steps: frames(replay('plain', ctx)) }),
+  concat: (ctx) => ({ type: 'stream', format: 'concat', steps: frames(replay('plain', ctx)) }),
   split,
   fail: (_ctx, arg) => failDirectivePlan(arg),
 };

@@ -26,7 +26,8 @@ export function sendHttpPlan(res, plan) {
 
 function encode(frame, format) {
   const json = JSON.stringify(frame);
-  return format === 'sse' ? `data: ${json}\n\n` : `${json}\n`;
+  // `concat`: objects back to back with no separator at all (spec §5.1, CY-4 tolerance).
+  return format === 'sse' ? `data: ${json}\n\n` : format === 'concat' ? json : `${json}\n`;
 }
 
 /**

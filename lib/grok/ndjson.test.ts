@@ -119,3 +119,47 @@ describe('parseLine', () => {
     expect(parseLine(line)).toEqual(expected);
   });
 });
+
+describe('createFrameSplitter — concatenated objects (spec §5.1, no separators)', () => {
+  const body = '{"a":"}{","n":1}{"b":"say \\"hi\\" {x}","esc":"\\\\"}{"c":{"d":[1,{"e":2}]}}';
+  const expected = [{ a: '}{', n: 1 }, { b: 'say "hi" {x}', esc: '\\' }, { c: { d: [1, { e: 2 }] } }];
+
+  it('splits objects with no newline between them, at every byte position of a two-read split', async () => {
+    const bytes = enc.encode(body);
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(await decode([bytes.slice(0, split), bytes.slice(split)]), `split at byte ${split}`).toEqual(expected);
+    }
+  });
+
+  it('splits them delivered one byte per read, and with a UTF-8 character cut between reads', async () => {
+    expect(await decode([...enc.encode(body)].map((b) => Uint8Array.of(b)))).toEqual(expected);
+    const cjk = enc.encode('{"t":"你好"}{"t":"再见"}');
+    for (let split = 0; split <= cjk.length; split++) {
+      expect(await decode([cjk.slice(0, split), cjk.slice(split)]), `split at byte ${split}`).toEqual([{ t: '你好' }, { t: '再见' }]);
+    }
+  });
+
+  it('hands each object on as soon as it closes: a body without newlines still streams', () => {
+    const splitter = createFrameSplitter();
+    const out: Frame[] = [];
+    splitter.push(enc.encode('{"a":1}{"b":'), out);
+    expect(out).toEqual([{ a: 1 }]);
+    splitter.push(enc.encode('2}'), out);
+    expect(out).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it('mixes with NDJSON and SSE lines; a newline cuts an unclosed object and what follows still parses', async () => {
+    const frames = await decodeText('{"a":1}{"b":2}\n', 'data: {"c":3}{"d":4}\n\n', '{"cut":\n', '{"e":5}\n{"f"', ':6}{"g":7}');
+    expect(frames).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }, { d: 4 }, { e: 5 }, { f: 6 }, { g: 7 }]);
+  });
+
+  it('skips an unparseable object between good ones, and stops at data: [DONE]', async () => {
+    expect(await decodeText('{"a":1}{bad}{"b":2}\n', 'data: [DONE]\n', '{"late":1}')).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it('applies the frame limit to concatenated objects too', async () => {
+    const big = `{"token":"${'x'.repeat(200)}"}`;
+    await expect(decode([enc.encode(`{"a":1}${big}`)], 64)).rejects.toBeInstanceOf(FrameTooLargeError);
+    await expect(decode([enc.encode(`{"a":1}${big.slice(0, 100)}`), enc.encode(big.slice(100))], 64)).rejects.toBeInstanceOf(FrameTooLargeError);
+  });
+});

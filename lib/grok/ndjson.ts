@@ -1,7 +1,8 @@
 /**
  * @module grok/ndjson
  * Bytes → JSON frames (spec §5.1). Survives frames and UTF-8 characters split across network chunks,
- * CRLF, blank and garbage lines, and the SSE-wrapped form (`data: {…}`, `event:` lines, `data: [DONE]`).
+ * CRLF, blank and garbage lines, the SSE-wrapped form (`data: {…}`, `event:` lines, `data: [DONE]`) and
+ * objects concatenated without any separator (found by a string- and escape-aware brace scan).
  */
 
 export type Frame = Record<string, unknown>;
@@ -36,6 +37,73 @@ export function parseLine(raw: string): Frame | 'done' | undefined {
   }
 }
 
+const OPEN = 123; // {
+const CLOSE = 125; // }
+const QUOTE = 34; // "
+const BACKSLASH = 92; // \
+const NEWLINE = 10; // \n
+
+const asFrame = (text: string): Frame | undefined => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Frame) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Where a line's JSON would start: after blanks and an SSE `data:` prefix. */
+function jsonStart(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && text.charCodeAt(i) <= 32) i++;
+  if (text.startsWith('data:', i)) {
+    i += 5;
+    while (i < to && text.charCodeAt(i) <= 32) i++;
+  }
+  return i;
+}
+
+/**
+ * A brace scanner over one growing text. `scan` walks from where it stopped (nothing is rescanned) and
+ * reports each balanced top-level `{…}` outside strings; `reset` forgets a cut object.
+ */
+function createBraceScanner() {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  return {
+    /** Scans text[from, to); calls `found(start, end)` per complete object; returns where it stopped. */
+    scan(text: string, from: number, to: number, found: (start: number, end: number) => void): number {
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === BACKSLASH) escaped = true;
+          else if (c === QUOTE) inString = false;
+        } else if (c === QUOTE) {
+          if (depth > 0) inString = true;
+        } else if (c === OPEN) {
+          if (depth++ === 0) start = i;
+        } else if (c === CLOSE && depth > 0) {
+          if (--depth === 0) found(start, i + 1);
+        }
+      }
+      return to;
+    },
+    reset() {
+      depth = 0;
+      inString = false;
+      escaped = false;
+      start = -1;
+    },
+    /** The text lost its first `n` characters. */
+    shift(n: number) {
+      start -= n;
+    },
+  };
+}
+
 export interface FrameSplitter {
   /** Decodes one network chunk and appends every frame it completes to `out`. */
   push(chunk: Uint8Array, out: Frame[]): void;
@@ -49,21 +117,70 @@ export interface FrameSplitter {
  */
 export function createFrameSplitter(maxFrameBytes = MAX_FRAME_BYTES): FrameSplitter {
   const decoder = new TextDecoder('utf-8');
+  // `buffer[0, consumed)` is handled; `scanned` is how far the brace scanner has read the unterminated tail.
   let buffer = '';
+  let consumed = 0;
+  let scanned = -1;
   let done = false;
+  const scanner = createBraceScanner();
+
+  const emit = (text: string, out: Frame[]) => {
+    if (tooLarge(text, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
+    const frame = asFrame(text);
+    if (frame) out.push(frame);
+  };
+
+  /** A complete line: one frame (the common case), the terminator, or objects concatenated on it. */
+  const line = (from: number, to: number, out: Frame[]) => {
+    const text = buffer.slice(from, to);
+    if (tooLarge(text, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
+    const frame = parseLine(text);
+    if (frame === 'done') done = true;
+    else if (frame) out.push(frame);
+    else if (buffer.charCodeAt(jsonStart(buffer, from, to)) === OPEN) {
+      const objects = createBraceScanner();
+      objects.scan(buffer, from, to, (s, e) => emit(buffer.slice(s, e), out));
+    }
+  };
 
   const drain = (out: Frame[]) => {
-    let start = 0;
     let nl: number;
-    while (!done && (nl = buffer.indexOf('\n', start)) !== -1) {
-      const line = buffer.slice(start, nl);
-      if (tooLarge(line, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
-      const frame = parseLine(line);
-      start = nl + 1;
-      if (frame === 'done') done = true;
-      else if (frame) out.push(frame);
+    while (!done && (nl = buffer.indexOf('\n', consumed)) !== -1) {
+      if (scanned > consumed) {
+        // The tail scan already started on this line: finish it there (a newline cuts an unclosed object),
+        // then what is left of the line is handled as a line.
+        scanner.scan(buffer, scanned, nl, (s, e) => {
+          emit(buffer.slice(s, e), out);
+          consumed = e;
+        });
+        if (buffer.slice(consumed, nl).trim()) line(consumed, nl, out);
+      } else line(consumed, nl, out);
+      if (scanned >= 0) {
+        scanner.reset();
+        scanned = -1;
+      }
+      consumed = nl + 1;
     }
-    buffer = done ? '' : start ? buffer.slice(start) : buffer;
+    if (done) {
+      buffer = '';
+      consumed = 0;
+      return;
+    }
+    // The unterminated tail: objects that close in it leave now (a body without newlines still streams).
+    if (consumed < buffer.length && (scanned > consumed || buffer.charCodeAt(jsonStart(buffer, consumed, buffer.length)) === OPEN)) {
+      scanned = scanner.scan(buffer, scanned > consumed ? scanned : consumed, buffer.length, (s, e) => {
+        emit(buffer.slice(s, e), out);
+        consumed = e;
+      });
+    }
+    if (consumed > 0) {
+      buffer = buffer.slice(consumed);
+      if (scanned >= 0) {
+        scanned -= consumed;
+        scanner.shift(consumed);
+      }
+      consumed = 0;
+    }
     if (tooLarge(buffer, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
   };
 
@@ -77,9 +194,9 @@ export function createFrameSplitter(maxFrameBytes = MAX_FRAME_BYTES): FrameSplit
       if (done) return;
       buffer += decoder.decode();
       drain(out);
-      const last = parseLine(buffer);
+      // What is left is an unterminated last line (an object still open there is cut, and dropped).
+      if (!done && buffer.trim()) line(0, buffer.length, out);
       buffer = '';
-      if (last && last !== 'done') out.push(last);
     },
   };
 }
