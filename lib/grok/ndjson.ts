@@ -41,7 +41,8 @@ const OPEN = 123; // {
 const CLOSE = 125; // }
 const QUOTE = 34; // "
 const BACKSLASH = 92; // \
-const NEWLINE = 10; // \n
+/** A `}` followed by another object or by the end of what arrived: an object may have closed there. */
+const MAY_HAVE_CLOSED = /\}\s*(?:\{|$)/;
 
 const asFrame = (text: string): Frame | undefined => {
   try {
@@ -146,7 +147,7 @@ export function createFrameSplitter(maxFrameBytes = MAX_FRAME_BYTES): FrameSplit
   const drain = (out: Frame[]) => {
     let nl: number;
     while (!done && (nl = buffer.indexOf('\n', consumed)) !== -1) {
-      if (scanned > consumed) {
+      if (scanned >= 0) {
         // The tail scan already started on this line: finish it there (a newline cuts an unclosed object),
         // then what is left of the line is handled as a line.
         scanner.scan(buffer, scanned, nl, (s, e) => {
@@ -166,20 +167,24 @@ export function createFrameSplitter(maxFrameBytes = MAX_FRAME_BYTES): FrameSplit
       consumed = 0;
       return;
     }
-    // The unterminated tail: objects that close in it leave now (a body without newlines still streams).
-    if (consumed < buffer.length && (scanned > consumed || buffer.charCodeAt(jsonStart(buffer, consumed, buffer.length)) === OPEN)) {
-      scanned = scanner.scan(buffer, scanned > consumed ? scanned : consumed, buffer.length, (s, e) => {
-        emit(buffer.slice(s, e), out);
-        consumed = e;
-      });
-    }
-    if (consumed > 0) {
+    const shift = () => {
+      if (consumed === 0) return;
       buffer = buffer.slice(consumed);
       if (scanned >= 0) {
         scanned -= consumed;
         scanner.shift(consumed);
       }
       consumed = 0;
+    };
+    shift();
+    // The unterminated tail: objects that close in it leave now, so a body without newlines still streams.
+    // An NDJSON tail is one partial frame, so the scan starts only once an object may have closed in it.
+    if (buffer && (scanned >= 0 || (buffer.charCodeAt(jsonStart(buffer, 0, buffer.length)) === OPEN && MAY_HAVE_CLOSED.test(buffer)))) {
+      scanned = scanner.scan(buffer, Math.max(scanned, 0), buffer.length, (s, e) => {
+        emit(buffer.slice(s, e), out);
+        consumed = e;
+      });
+      shift();
     }
     if (tooLarge(buffer, maxFrameBytes)) throw new FrameTooLargeError(maxFrameBytes);
   };
