@@ -120,10 +120,11 @@ export function buildExists() {
 
 /**
  * Starts workerd. `script` (a path to one ES module) serves that worker instead of the Pages build, with the
- * same bindings and no assets — how the bench's floor worker runs "on the same setup".
+ * same bindings and no assets — how the bench's floor worker runs "on the same setup". `inspectorPort`
+ * opens workerd's inspector (scripts/bench/profile.mjs).
  * Resolves once the socket listens; `stop()` disposes workerd.
  */
-export async function startServer({ port = 8788, host = '127.0.0.1', persistTo = DEFAULT_PERSIST, vars = {}, script, logLevel = 'warn', inspectorPort, direct = process.env.G2A_DIRECT === '1' } = {}) {
+export async function startServer({ port = 8788, host = '127.0.0.1', persistTo = DEFAULT_PERSIST, vars = {}, script, inspectorPort } = {}) {
   const config = readWranglerConfig();
   const v3 = join(resolve(ROOT, persistTo), 'v3');
   const shared = {
@@ -161,15 +162,13 @@ export async function startServer({ port = 8788, host = '127.0.0.1', persistTo =
       },
     ];
   }
-  if (direct) workers[0].unsafeDirectSockets = [{ host, port }];
   const mf = new Miniflare({
-    host: direct ? '127.0.0.1' : host,
-    port: direct ? 0 : port,
+    host,
+    port,
     inspectorPort,
-    verbose: process.env.G2A_VERBOSE === '1',
     // No lookup of the real `cf` object (there is no internet); requests get Miniflare's placeholder.
     cf: false,
-    log: new Log(LogLevel[logLevel.toUpperCase()] ?? LogLevel.WARN),
+    log: new Log(LogLevel.WARN),
     workers,
     d1Persist: join(v3, 'd1'),
     kvPersist: join(v3, 'kv'),
@@ -177,7 +176,7 @@ export async function startServer({ port = 8788, host = '127.0.0.1', persistTo =
   });
   const url = await mf.ready;
   return {
-    url: direct ? `http://${host}:${port}` : url.href.replace(/\/$/, ''),
+    url: url.href.replace(/\/$/, ''),
     /** workerd's pid (a child of this process), for CPU and memory readings. */
     runtimePid: () => runtimePid(),
     stop: () => mf.dispose(),
