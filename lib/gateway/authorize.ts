@@ -13,8 +13,7 @@ import type { GatewayContext } from './context';
 export type Caller = ApiKeyRow | null;
 
 export async function authorizeKey(req: Request, ctx: GatewayContext): Promise<Caller> {
-  const presented = apiKeyFromRequest(req);
-  const hash = presented ? await hashApiKey(presented) : undefined;
+  const hash = await presentedKeyHash(req);
   return checkKey(ctx, hash, hash ? await findKeyByHash(ctx.db, hash) : undefined);
 }
 

@@ -88,7 +88,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
       (error: unknown) => ({ error }),
     );
     const parsed: { request?: ConversationRequest } = {};
-    const { ctx, caller, candidates, modelError } = await preflight(req, platform, {
+    const { ctx, caller, model, candidates, modelError } = await preflight(req, platform, {
       asAdmin: opts.asAdmin,
       modelOf: (c) => {
         if ('error' in body) throw body.error;
@@ -101,8 +101,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
     const { request } = parsed;
     if (request) log.set({ model: request.model, stream: request.stream });
-    if (modelError || !request) throw modelError;
-    const model = resolveModel(ctx, request.model, ['chat', 'image', 'video']);
+    if (modelError || !request || !model) throw modelError;
     ensureModelAllowed(caller, model);
 
     const tools = ctx.settings.tool_calling === 'emulate' && request.toolChoice !== 'none' && model.kind === 'chat' ? (request.tools ?? []) : [];

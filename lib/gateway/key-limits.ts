@@ -44,7 +44,8 @@ export interface KeyAdmission {
   release(): Promise<void>;
 }
 
-const NOOP: KeyAdmission = { refund: async () => {}, release: async () => {} };
+/** The admission of a keyless caller (open access, the dashboard): nothing to give back. */
+export const noAdmission: KeyAdmission = { refund: async () => {}, release: async () => {} };
 
 type Statement = BatchItem<'sqlite'>;
 
@@ -140,10 +141,9 @@ export function planAdmission(ctx: GatewayContext, caller: Caller, model: ModelE
 /** Runs a key's admission on its own (one round trip). */
 export async function admitRequest(ctx: GatewayContext, caller: Caller, model: ModelEntry, units = 1): Promise<KeyAdmission> {
   const plan = planAdmission(ctx, caller, model, units);
-  if (!plan) return NOOP;
+  if (!plan) return noAdmission;
   if (!plan.statements.length) return plan.settle([]);
   const results = await ctx.db.batch(plan.statements as [Statement, ...Statement[]]);
   return plan.settle(results);
 }
 
-export const noAdmission = NOOP;

@@ -19,7 +19,9 @@ import { checkKey, presentedKeyHash, type Caller } from './authorize';
 export interface Preflight {
   ctx: GatewayContext;
   caller: Caller;
-  /** For the model `modelOf` named, when it resolved under the current settings. */
+  /** The model `modelOf` named, resolved under the current settings (unless it threw). */
+  model?: ModelEntry;
+  /** Candidate accounts for that model. */
   candidates?: Candidate[];
   /** What `modelOf` threw, for the caller to raise once it has logged who asked. */
   modelError?: unknown;
@@ -56,13 +58,14 @@ export async function preflight(req: Request, platform: Platform, opts: { asAdmi
     // Settings changed since this isolate read them: the model may resolve differently now.
     ctx = contextFor(platform, loaded);
     candidates = undefined;
+    model = undefined;
     modelError = undefined;
     try {
-      opts.modelOf(ctx);
+      model = opts.modelOf(ctx);
     } catch (e) {
       modelError = e;
     }
   }
   const caller = opts.asAdmin ? null : checkKey(ctx, hash, key ? (results[1] as Caller[])[0] ?? undefined : undefined);
-  return { ctx, caller, candidates, modelError };
+  return { ctx, caller, model, candidates, modelError };
 }
