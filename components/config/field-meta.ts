@@ -47,6 +47,7 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
       { key: 'idle_timeout_seconds', control: { kind: 'number', min: 5, max: 600 } },
       { key: 'rate_limit_cooldown_seconds', control: { kind: 'number', min: 10, max: 86400 } },
       { key: 'transient_cooldown_seconds', control: { kind: 'number', min: 0, max: 3600 } },
+      { key: 'transient_failures_per_minute', control: { kind: 'number', min: 1, max: 100 } },
       { key: 'quota_sync_interval_seconds', control: { kind: 'number', min: 0, max: 86400 } },
     ],
   },

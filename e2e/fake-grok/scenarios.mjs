@@ -226,6 +226,11 @@ function truncate(ctx, arg) {
   return ndjson(steps);
 }
 
+/** A 200 whose body holds no frame at all: what a changed upstream or a proxy's page would look like. */
+function unparseable() {
+  return ndjson([{ raw: '<!doctype html>\n' }, { raw: 'upstream temporarily replaced this answer\n' }, { raw: '{"result": oops}\n' }]);
+}
+
 const INBAND_MESSAGES = { 8: 'Too many requests', 7: 'Request rejected by anti-bot rules.' };
 
 function inbandError(ctx, arg) {
@@ -327,6 +332,7 @@ const SCENARIOS = {
   'stall-before': (ctx, arg) => ndjson([{ pause: intArg(arg, 5000) }, ...frames(replay('plain', ctx))]),
   stall: (ctx, arg) => stall(ctx, intArg(arg, 5000)),
   truncate,
+  unparseable,
   'inband-error': inbandError,
   'response-error': responseError,
   'model-error': modelError,

@@ -9,7 +9,7 @@ import { parseBody, readJsonBody } from '@/lib/openai/schemas';
 import { normalizeToken } from '@/lib/grok/headers';
 import { fetchRateLimits } from '@/lib/grok/client';
 import { buildRateLimitPayload } from '@/lib/grok/payload';
-import { patchForFailure } from '@/lib/pool/state';
+import { patchForFailure, statePolicy } from '@/lib/pool/state';
 import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/util/crypto';
 import { verifyPassword } from '@/lib/auth/password';
 import {
@@ -30,13 +30,13 @@ import type { AdminContext } from './guard';
 const tagsSchema = z.array(z.string().trim().min(1).max(40)).max(20);
 const typeSchema = z.enum(['sso', 'ssoSuper']);
 
-const importSchema = z.object({
+export const importSchema = z.object({
   tokens: z.union([z.string(), z.array(z.string())]),
   type: typeSchema.default('sso'),
   tags: tagsSchema.optional(),
   note: z.string().max(500).optional(),
 });
-const patchSchema = z.object({
+export const patchSchema = z.object({
   status: z.enum(['active', 'disabled']).optional(),
   type: typeSchema.optional(),
   tags: tagsSchema.optional(),
@@ -44,12 +44,12 @@ const patchSchema = z.object({
   /** Clears cooldown and failure counters (e.g. after fixing Cloudflare clearance). */
   resetState: z.boolean().optional(),
 });
-const batchSchema = z.object({
+export const batchSchema = z.object({
   ids: z.array(z.string()).min(1).max(1000),
   action: z.enum(['enable', 'disable', 'delete', 'reset', 'add_tag', 'remove_tag']),
   tag: z.string().trim().min(1).max(40).optional(),
 });
-const listQuerySchema = z.object({
+export const listQuerySchema = z.object({
   status: z.enum(['active', 'cooling', 'invalid', 'disabled']).optional(),
   type: typeSchema.optional(),
   q: z.string().max(200).optional(),
@@ -136,7 +136,7 @@ export async function patch(req: Request, ctx: AdminContext, id: string): Promis
   if (body.type) set.type = body.type;
   if (body.tags) set.tags = body.tags;
   if (body.note !== undefined) set.note = body.note;
-  if (body.resetState || body.status === 'active') Object.assign(set, { cooldownUntil: null, failedCount: 0 });
+  if (body.resetState || body.status === 'active') Object.assign(set, { cooldownUntil: null, failedCount: 0, recentFailures: 0 });
   if (!Object.keys(set).length) throw new GatewayError('invalid_request', 'Nothing to change');
   const row = await updateToken(ctx.db, id, set);
   if (!row) throw new GatewayError('not_found', 'No such token');
@@ -153,13 +153,13 @@ export async function batch(req: Request, ctx: AdminContext): Promise<Response> 
   let affected = 0;
   switch (body.action) {
     case 'enable':
-      affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'active', cooldownUntil: null, failedCount: 0 });
+      affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'active', cooldownUntil: null, failedCount: 0, recentFailures: 0 });
       break;
     case 'disable':
       affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'disabled' });
       break;
     case 'reset':
-      affected = await updateTokensWhereIds(ctx.db, body.ids, { cooldownUntil: null, failedCount: 0 });
+      affected = await updateTokensWhereIds(ctx.db, body.ids, { cooldownUntil: null, failedCount: 0, recentFailures: 0 });
       break;
     case 'delete':
       affected = await deleteTokens(ctx.db, body.ids);
@@ -203,7 +203,7 @@ async function probe(ctx: AdminContext, row: TokenRow) {
   const r = await fetchRateLimits(ctx.grok, raw, buildRateLimitPayload(ctx.settings.upstream_profile, model));
   const now = ctx.now();
   if (!r.ok) {
-    const patchRow = patchForFailure(r.failure, { remaining: row.remainingQueries }, { rateLimitCooldownSeconds: ctx.settings.rate_limit_cooldown_seconds, transientCooldownSeconds: ctx.settings.transient_cooldown_seconds }, now);
+    const patchRow = patchForFailure(r.failure, { remaining: row.remainingQueries }, statePolicy(ctx.settings), now);
     if (patchRow) await applyTokenPatch(ctx.db, row.id, 'default', patchRow);
     return { id: row.id, ok: false as const, kind: r.failure.kind, message: r.failure.message };
   }
@@ -226,7 +226,7 @@ export async function test(ctx: AdminContext, id: string): Promise<Response> {
   return Response.json({ ...result, token: after ? tokenView(after, ctx.now()) : null });
 }
 
-const refreshSchema = z.object({ ids: z.array(z.string()).max(100).optional() });
+export const refreshSchema = z.object({ ids: z.array(z.string()).max(100).optional() });
 
 /** Refreshes quotas of the given accounts (or the 100 least recently synced), five at a time. */
 export async function refresh(req: Request, ctx: AdminContext): Promise<Response> {

@@ -17,7 +17,10 @@ export const tokens = sqliteTable(
     /** `active` | `invalid` (dead credentials) | `disabled` (by the operator). Cooling is `cooldownUntil > now`. */
     status: text('status', { enum: ['active', 'invalid', 'disabled'] }).notNull().default('active'),
     cooldownUntil: integer('cooldown_until'),
+    /** Consecutive failures since the last success (shown to the operator, weighs selection). */
     failedCount: integer('failed_count').notNull().default(0),
+    /** Transient failures in the current run, each within a minute of the previous: cools at the allowed count. */
+    recentFailures: integer('recent_failures').notNull().default(0),
     lastFailureAt: integer('last_failure_at'),
     lastFailureReason: text('last_failure_reason'),
     /** −1 = unknown. */

@@ -69,13 +69,20 @@ export async function applyTokenPatch(db: Db, id: string, bucket: Bucket, patch:
   if (patch.status) set.status = patch.status;
   if (patch.cooldownUntil !== undefined) set.cooldownUntil = patch.cooldownUntil;
   if (patch.incrementFailures) set.failedCount = sql`${tokens.failedCount} + 1`;
+  if (patch.strike) {
+    // Every SET expression sees the row as it was, so the new count is spelled out where it is needed.
+    const { allowed, windowMs, cooldownUntil } = patch.strike;
+    const count = sql`(CASE WHEN ${tokens.lastFailureAt} >= ${patch.at - windowMs} THEN ${tokens.recentFailures} + 1 ELSE 1 END)`;
+    set.cooldownUntil = sql`CASE WHEN ${count} >= ${allowed} THEN ${cooldownUntil} ELSE ${tokens.cooldownUntil} END`;
+    set.recentFailures = sql`CASE WHEN ${count} >= ${allowed} THEN 0 ELSE ${count} END`;
+  }
   if (patch.exhaustBucket) set[bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries'] = 0;
   await db.update(tokens).set(set).where(eq(tokens.id, id));
 }
 
-/** Success clears the failure counter (a no-op write is skipped by the caller when it is already 0). */
+/** Success clears the failure counters (a no-op write is skipped by the caller when they are already 0). */
 export async function resetTokenFailures(db: Db, id: string): Promise<void> {
-  await db.update(tokens).set({ failedCount: 0 }).where(eq(tokens.id, id));
+  await db.update(tokens).set({ failedCount: 0, recentFailures: 0 }).where(eq(tokens.id, id));
 }
 
 export async function updateTokenQuota(db: Db, id: string, bucket: Bucket, remaining: number, now: number): Promise<void> {

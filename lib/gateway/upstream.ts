@@ -8,14 +8,15 @@ import { fetchSession, openConversation, uploadFile, type Opened, type UploadRes
 import { openMgwConversation, parseSession } from '@/lib/grok/mgw';
 import type { GrokEvent } from '@/lib/grok/events';
 import { asBatches, eachEvent, type EventBatches } from '@/lib/grok/batches';
-import type { UpstreamFailure } from '@/lib/grok/errors';
+import { accountStateFailure, malformedAnswer, type UpstreamFailure } from '@/lib/grok/errors';
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
 import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures, unclaimToken, updateToken } from '@/lib/db/tokens';
 import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
-import { patchForFailure } from '@/lib/pool/state';
+import { patchForFailure, statePolicy } from '@/lib/pool/state';
+import { createFailureLedger } from '@/lib/pool/blast-radius';
 import { decryptSecret } from '@/lib/util/crypto';
 import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
@@ -95,9 +96,8 @@ async function accountUserId(ctx: GatewayContext, token: TokenRow, raw: string, 
   const session = await fetchSession(ctx.grok, raw, signal);
   if (!session.ok) return session;
   const identity = parseSession(session.value);
-  if (identity.status === 'unauthenticated') return { ok: false, failure: { kind: 'auth', message: 'session: unauthenticated', retryable: true, tokenAtFault: true } };
-  if (identity.status === 'blocked') return { ok: false, failure: { kind: 'blocked', message: 'session: account blocked', retryable: true, tokenAtFault: true } };
-  if (!identity.userId) return { ok: false, failure: { kind: 'transient', message: 'session answer has no user id', retryable: true, tokenAtFault: false } };
+  if (identity.status === 'unauthenticated' || identity.status === 'blocked') return { ok: false, failure: accountStateFailure(identity.status) };
+  if (!identity.userId) return { ok: false, failure: malformedAnswer('session answer has no user id') };
   await updateToken(ctx.db, token.id, { userId: identity.userId });
   return { ok: true, value: identity.userId };
 }
@@ -134,6 +134,8 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   const maxAttempts = 1 + ctx.settings.max_retries;
   let attempts = 0;
   let lastFailure: UpstreamFailure | undefined;
+  const ledger = createFailureLedger();
+  let mayTryAnother = true;
   const rawTokens = new Map<string, string>();
   let served: TokenRow | undefined;
   let preloaded = job.candidates;
@@ -197,16 +199,19 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
     lastFailure = failure;
     const now = ctx.now();
+    const verdict = ledger.judge(failure);
+    mayTryAnother = verdict.tryAnother;
     const remaining = job.model.bucket === 'heavy' ? token.heavyRemainingQueries : token.remainingQueries;
-    const patch = patchForFailure(failure, { remaining }, { rateLimitCooldownSeconds: ctx.settings.rate_limit_cooldown_seconds, transientCooldownSeconds: ctx.settings.transient_cooldown_seconds }, now);
+    const patch = verdict.charge && patchForFailure(failure, { remaining }, statePolicy(ctx.settings), now);
     if (patch) await applyTokenPatch(ctx.db, token.id, job.model.bucket, patch);
     if (failure.kind === 'challenge' || failure.kind === 'anti_bot') {
       ctx.platform.waitUntil(setMeta(ctx.db, 'egress_last_challenge', JSON.stringify({ at: now, kind: failure.kind, message: failure.message }), now));
     }
   }
 
-  function canRetry(failure: UpstreamFailure) {
-    return failure.retryable && attempts < maxAttempts && !signal?.aborted;
+  /** Asked right after `record`, whose verdict already folds in `failure.retryable`. */
+  function canRetry() {
+    return mayTryAnother && attempts < maxAttempts && !signal?.aborted;
   }
 
   async function tokenValue(token: TokenRow): Promise<string> {
@@ -250,7 +255,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
         served = r.token;
         return r;
       }
-      if (!canRetry(r)) throw failureToError(r);
+      if (!canRetry()) throw failureToError(r);
     }
   }
 
@@ -292,7 +297,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
         }
         if (end > 0) yield batch.slice(0, end);
         await record(current.token, failure);
-        if (visible || !canRetry(failure)) throw failureToError(failure);
+        if (visible || !canRetry()) throw failureToError(failure);
         await current.batches.return?.();
         current = await open();
         served = current.token;

@@ -8,7 +8,10 @@ import { createFrameSplitter, type Frame } from './ndjson';
 import { createFrameMapper, type GrokEvent } from './events';
 import {
   classifyHttpFailure,
+  clientAborted,
+  malformedAnswer,
   networkFailure,
+  refusedAnswer,
   timeoutFailure,
   truncatedFailure,
   type UpstreamFailure,
@@ -72,7 +75,7 @@ export async function openConversation(config: GrokClientConfig, opts: Conversat
   } catch (e) {
     clearTimeout(headerTimer);
     cleanup();
-    if (opts.signal?.aborted) return { ok: false, failure: { ...networkFailure(e), retryable: false, tokenAtFault: false } };
+    if (opts.signal?.aborted) return { ok: false, failure: clientAborted() };
     return { ok: false, failure: abort.signal.aborted ? timeoutFailure('waiting for response headers', opts.firstFrameTimeoutMs / 1000) : networkFailure(e) };
   }
   clearTimeout(headerTimer);
@@ -217,7 +220,7 @@ export async function uploadFile(
   } catch {
     /* fall through */
   }
-  return { ok: false, failure: { kind: 'transient', message: 'upload answered without a file id', retryable: true, tokenAtFault: false } };
+  return { ok: false, failure: malformedAnswer('upload answered without a file id') };
 }
 
 export interface RateLimits {
@@ -257,7 +260,7 @@ export async function fetchRateLimits(
       },
     };
   } catch {
-    return { ok: false, failure: { kind: 'transient', message: 'rate-limit answer was not JSON', retryable: true, tokenAtFault: false } };
+    return { ok: false, failure: malformedAnswer('rate-limit answer was not JSON') };
   }
 }
 
@@ -282,7 +285,7 @@ export async function createMediaPost(
   } catch {
     /* fall through */
   }
-  return { ok: false, failure: { kind: 'transient', message: 'media post answered without an id', retryable: true, tokenAtFault: false } };
+  return { ok: false, failure: malformedAnswer('media post answered without an id') };
 }
 
 /** E12: downloads one generated asset with the owning account's cookie (for `b64_json`). */
@@ -301,11 +304,11 @@ export async function fetchAsset(
   }
   if (!res.ok) {
     const text = await readErrorBody(res);
-    // A missing asset is not the account's fault.
-    return { ok: false, failure: { ...classifyHttpFailure(res.status, res.headers, text), tokenAtFault: false } };
+    // Callers only report this failure; a missing asset never touches the account's state.
+    return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
   }
   const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.byteLength > maxBytes) return { ok: false, failure: { kind: 'rejected', message: 'asset too large', retryable: false, tokenAtFault: false } };
+  if (buf.byteLength > maxBytes) return { ok: false, failure: refusedAnswer('asset too large') };
   return { ok: true, value: { bytes: buf, contentType: res.headers.get('content-type') ?? 'application/octet-stream' } };
 }
 
@@ -324,6 +327,6 @@ export async function fetchSession(config: GrokClientConfig, token: string, sign
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, failure: { kind: 'transient', message: 'session answer was not JSON', retryable: true, tokenAtFault: false } };
+    return { ok: false, failure: malformedAnswer('session answer was not JSON') };
   }
 }

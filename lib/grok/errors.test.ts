@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpFailure, classifyInBandError, type FailureKind } from './errors';
+import { classifyHttpFailure, classifyInBandError, type AccountEffect, type FailureKind } from './errors';
 
 const JSON_CT = { 'content-type': 'application/json' };
 const HTML_CT = { 'content-type': 'text/html; charset=UTF-8' };
@@ -15,7 +15,7 @@ interface Row {
   body: string;
   kind: FailureKind;
   retryable: boolean;
-  tokenAtFault: boolean;
+  account: AccountEffect;
   retryAfterSeconds?: number;
 }
 
@@ -29,11 +29,11 @@ const rows: Row[] = [
     body: json({ error: { code: 16, message: 'Request is unauthenticated', details: [] } }),
     kind: 'auth',
     retryable: true,
-    tokenAtFault: true,
+    account: 'invalidate',
   },
-  { name: '403 Cloudflare challenge page', status: 403, headers: HTML_CT, body: CF_HTML, kind: 'challenge', retryable: true, tokenAtFault: false },
-  { name: '403 empty body', status: 403, body: '', kind: 'challenge', retryable: true, tokenAtFault: false },
-  { name: '403 HTML without challenge markers', status: 403, headers: HTML_CT, body: '<html><body>Forbidden</body></html>', kind: 'challenge', retryable: true, tokenAtFault: false },
+  { name: '403 Cloudflare challenge page', status: 403, headers: HTML_CT, body: CF_HTML, kind: 'challenge', retryable: true, account: 'none' },
+  { name: '403 empty body', status: 403, body: '', kind: 'challenge', retryable: true, account: 'none' },
+  { name: '403 HTML without challenge markers', status: 403, headers: HTML_CT, body: '<html><body>Forbidden</body></html>', kind: 'challenge', retryable: true, account: 'none' },
   {
     name: '403 JSON blocked-user',
     status: 403,
@@ -41,7 +41,7 @@ const rows: Row[] = [
     body: json({ error: { code: 7, message: 'blocked-user: this account is blocked' } }),
     kind: 'blocked',
     retryable: true,
-    tokenAtFault: true,
+    account: 'invalidate',
   },
   {
     name: '403 JSON anti-bot',
@@ -50,7 +50,7 @@ const rows: Row[] = [
     body: json({ error: { code: 7, message: 'Request rejected by anti-bot rules.', details: [] } }),
     kind: 'anti_bot',
     retryable: true,
-    tokenAtFault: false,
+    account: 'none',
   },
   {
     name: '400 invalid-credentials',
@@ -59,7 +59,7 @@ const rows: Row[] = [
     body: json({ error: { code: 3, message: 'invalid-credentials: could not verify session' } }),
     kind: 'auth',
     retryable: true,
-    tokenAtFault: true,
+    account: 'invalidate',
   },
   {
     name: '429 with Retry-After seconds',
@@ -68,7 +68,7 @@ const rows: Row[] = [
     body: json({ error: { code: 8, message: 'Too many requests' } }),
     kind: 'rate_limited',
     retryable: true,
-    tokenAtFault: true,
+    account: 'cool',
     retryAfterSeconds: 120,
   },
   {
@@ -78,14 +78,14 @@ const rows: Row[] = [
     body: json({ error: { message: 'Too many requests' } }),
     kind: 'rate_limited',
     retryable: true,
-    tokenAtFault: true,
+    account: 'cool',
     retryAfterSeconds: 90,
   },
-  { name: '429 without Retry-After', status: 429, body: '', kind: 'rate_limited', retryable: true, tokenAtFault: true, retryAfterSeconds: undefined },
-  { name: '500', status: 500, body: 'Internal Server Error', kind: 'transient', retryable: true, tokenAtFault: true },
-  { name: '502', status: 502, headers: HTML_CT, body: '<html>Bad gateway</html>', kind: 'transient', retryable: true, tokenAtFault: true },
-  { name: '503', status: 503, body: '', kind: 'transient', retryable: true, tokenAtFault: true },
-  { name: '404', status: 404, headers: JSON_CT, body: json({ error: { message: 'Not Found' } }), kind: 'rejected', retryable: false, tokenAtFault: false },
+  { name: '429 without Retry-After', status: 429, body: '', kind: 'rate_limited', retryable: true, account: 'cool', retryAfterSeconds: undefined },
+  { name: '500', status: 500, body: 'Internal Server Error', kind: 'transient', retryable: true, account: 'strike' },
+  { name: '502', status: 502, headers: HTML_CT, body: '<html>Bad gateway</html>', kind: 'transient', retryable: true, account: 'strike' },
+  { name: '503', status: 503, body: '', kind: 'transient', retryable: true, account: 'strike' },
+  { name: '404', status: 404, headers: JSON_CT, body: json({ error: { message: 'Not Found' } }), kind: 'rejected', retryable: false, account: 'none' },
   {
     name: '400 content moderated',
     status: 400,
@@ -93,7 +93,7 @@ const rows: Row[] = [
     body: json({ error: { message: 'Content moderated [WKE=grok:content-moderated]' } }),
     kind: 'moderated',
     retryable: false,
-    tokenAtFault: false,
+    account: 'none',
   },
 ];
 
@@ -103,7 +103,7 @@ describe('classifyHttpFailure', () => {
     expect(f.kind).toBe(row.kind);
     expect(f.status).toBe(row.status);
     expect(f.retryable).toBe(row.retryable);
-    expect(f.tokenAtFault).toBe(row.tokenAtFault);
+    expect(f.account).toBe(row.account);
     if ('retryAfterSeconds' in row) expect(f.retryAfterSeconds).toBe(row.retryAfterSeconds);
   });
 
@@ -125,16 +125,16 @@ describe('classifyHttpFailure', () => {
 
 describe('classifyInBandError', () => {
   it.each([
-    [{ code: 8, message: 'Too many requests' }, 'rate_limited', true, true],
-    [{ code: 7, message: 'Request rejected by anti-bot rules.' }, 'anti_bot', true, false],
-    [{ code: 16, message: 'unauthenticated' }, 'auth', true, true],
-    [{ code: 13, message: 'Internal error' }, 'model_error', true, false],
-    [{ message: "You've reached your usage limit. Please try again later." }, 'rate_limited', true, true],
-    [{ message: 'content-moderated' }, 'moderated', false, false],
-    [{}, 'model_error', true, false],
-  ] as const)('%j → %s', (error, kind, retryable, tokenAtFault) => {
+    [{ code: 8, message: 'Too many requests' }, 'rate_limited', true, 'cool'],
+    [{ code: 7, message: 'Request rejected by anti-bot rules.' }, 'anti_bot', true, 'none'],
+    [{ code: 16, message: 'unauthenticated' }, 'auth', true, 'invalidate'],
+    [{ code: 13, message: 'Internal error' }, 'model_error', true, 'none'],
+    [{ message: "You've reached your usage limit. Please try again later." }, 'rate_limited', true, 'cool'],
+    [{ message: 'content-moderated' }, 'moderated', false, 'none'],
+    [{}, 'model_error', true, 'none'],
+  ] as const)('%j → %s', (error, kind, retryable, account) => {
     const f = classifyInBandError(error);
-    expect(f).toMatchObject({ kind, retryable, tokenAtFault });
+    expect(f).toMatchObject({ kind, retryable, account });
     expect(f.status).toBeUndefined();
   });
 

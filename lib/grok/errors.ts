@@ -1,8 +1,8 @@
 /**
  * @module grok/errors
- * Classifies every upstream failure once, where it enters (spec §7, §8.5). The pool decides token state
- * from `kind`; the gateway decides retry and client status from `retryable` and `kind`. Nothing else
- * matches upstream message strings.
+ * Classifies every upstream failure once, where it enters (spec §7, §8.5), and is the only place that
+ * builds one: each kind's consequences (may another account try, what happens to the account) live in
+ * `CONSEQUENCES`, so no caller can contradict them. Nothing else matches upstream message strings.
  */
 
 export type FailureKind =
@@ -25,7 +25,35 @@ export type FailureKind =
   /** 4xx that is neither auth nor rate limit: our request was rejected. */
   | 'rejected'
   /** The model reported an error in-band. */
-  | 'model_error';
+  | 'model_error'
+  /** A 2xx answer we could not use (not JSON, no id, a round without a result): upstream or us, not the account. */
+  | 'malformed'
+  /** The client went away: nothing to retry, nobody to blame. */
+  | 'aborted';
+
+/**
+ * What a failure does to the account that produced it:
+ * - `invalidate`: the credentials are dead (at once);
+ * - `cool`: the account hit its limit (at once, for Retry-After or the rate-limit cooldown);
+ * - `strike`: counts toward the allowed transient failures per minute; only repeated strikes cool it;
+ * - `none`: not the account's doing (egress, moderation, our request, the client).
+ */
+export type AccountEffect = 'invalidate' | 'cool' | 'strike' | 'none';
+
+const CONSEQUENCES: Record<FailureKind, { retryable: boolean; account: AccountEffect }> = {
+  auth: { retryable: true, account: 'invalidate' },
+  blocked: { retryable: true, account: 'invalidate' },
+  rate_limited: { retryable: true, account: 'cool' },
+  challenge: { retryable: true, account: 'none' },
+  anti_bot: { retryable: true, account: 'none' },
+  moderated: { retryable: false, account: 'none' },
+  transient: { retryable: true, account: 'strike' },
+  timeout: { retryable: true, account: 'strike' },
+  rejected: { retryable: false, account: 'none' },
+  model_error: { retryable: true, account: 'none' },
+  malformed: { retryable: true, account: 'none' },
+  aborted: { retryable: false, account: 'none' },
+};
 
 export interface UpstreamFailure {
   kind: FailureKind;
@@ -36,8 +64,20 @@ export interface UpstreamFailure {
   retryAfterSeconds?: number;
   /** Another account (or a fresh attempt) may succeed. */
   retryable: boolean;
-  /** Whether the account's health should suffer. */
-  tokenAtFault: boolean;
+  account: AccountEffect;
+}
+
+/**
+ * Only an account-specific failure (dead credentials, the account's own limit) is expected to differ from
+ * one account to the next; any other failure that repeats identically on a second account was most likely
+ * caused by the request, by the egress or by us, so retrying further would only spread it over the pool.
+ */
+export function isAccountSpecific(f: UpstreamFailure): boolean {
+  return f.account === 'invalidate' || f.account === 'cool';
+}
+
+export function sameFailure(a: UpstreamFailure, b: UpstreamFailure): boolean {
+  return a.kind === b.kind && a.status === b.status && a.message === b.message;
 }
 
 const CHALLENGE_MARKERS = ['just a moment', 'challenge-platform', '__cf_chl', 'cf-chl-'];
@@ -58,10 +98,11 @@ const RATE_LIMIT_MARKERS = ['too many requests', 'rate limit', 'usage limit', 'u
 
 const has = (text: string, markers: string[]) => markers.some((m) => text.includes(m));
 
-function failure(kind: FailureKind, message: string, extra: Partial<UpstreamFailure> = {}): UpstreamFailure {
-  const tokenAtFault = kind === 'auth' || kind === 'blocked' || kind === 'rate_limited' || kind === 'transient' || kind === 'timeout';
-  const retryable = kind !== 'moderated' && kind !== 'rejected';
-  return { kind, message, retryable, tokenAtFault, ...extra };
+type Detail = Pick<UpstreamFailure, 'status' | 'retryAfterSeconds'>;
+
+/** The one constructor: consequences always come from the kind. */
+export function upstreamFailure(kind: FailureKind, message: string, detail: Detail = {}): UpstreamFailure {
+  return { kind, message, ...detail, ...CONSEQUENCES[kind] };
 }
 
 function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -103,22 +144,22 @@ export function classifyHttpFailure(
   const detail = `upstream ${status}: ${excerpt(message)}`;
   const retryAfterSeconds = parseRetryAfter(headers.get('retry-after'), now);
 
-  if (has(lower, CHALLENGE_MARKERS)) return failure('challenge', `${status}: Cloudflare challenge`, { status });
-  if (has(lower, BLOCKED_MARKERS)) return failure('blocked', detail, { status });
+  if (has(lower, CHALLENGE_MARKERS)) return upstreamFailure('challenge', `${status}: Cloudflare challenge`, { status });
+  if (has(lower, BLOCKED_MARKERS)) return upstreamFailure('blocked', detail, { status });
   if (status === 401 || ((status === 400 || status === 403) && has(lower, INVALID_CREDENTIAL_MARKERS))) {
-    return failure('auth', detail, { status });
+    return upstreamFailure('auth', detail, { status });
   }
-  if (status === 429 || has(lower, RATE_LIMIT_MARKERS)) return failure('rate_limited', detail, { status, retryAfterSeconds });
-  if (has(lower, MODERATION_MARKERS)) return failure('moderated', detail, { status });
+  if (status === 429 || has(lower, RATE_LIMIT_MARKERS)) return upstreamFailure('rate_limited', detail, { status, retryAfterSeconds });
+  if (has(lower, MODERATION_MARKERS)) return upstreamFailure('moderated', detail, { status });
   if (status === 403) {
-    if (has(lower, ANTI_BOT_MARKERS)) return failure('anti_bot', detail, { status });
+    if (has(lower, ANTI_BOT_MARKERS)) return upstreamFailure('anti_bot', detail, { status });
     // An empty or HTML 403 (or one served by Cloudflare without JSON) is the edge refusing our egress.
     const cloudflareHtml = !contentType.includes('json') && (body.trim() === '' || /html/.test(contentType) || headers.get('server')?.toLowerCase() === 'cloudflare');
-    if (cloudflareHtml) return failure('challenge', `${status}: blocked by Cloudflare`, { status });
-    return failure('rejected', detail, { status });
+    if (cloudflareHtml) return upstreamFailure('challenge', `${status}: blocked by Cloudflare`, { status });
+    return upstreamFailure('rejected', detail, { status });
   }
-  if (status === 408 || status >= 500) return failure('transient', detail, { status, retryAfterSeconds });
-  return failure('rejected', detail, { status });
+  if (status === 408 || status >= 500) return upstreamFailure('transient', detail, { status, retryAfterSeconds });
+  return upstreamFailure('rejected', detail, { status });
 }
 
 /** A top-level `{"error":{code,message}}` frame or a response-level error inside a 200 stream. */
@@ -126,23 +167,47 @@ export function classifyInBandError(error: { code?: unknown; message?: unknown }
   const message = typeof error.message === 'string' ? error.message : 'upstream error';
   const lower = message.toLowerCase();
   const detail = `upstream in-band error${typeof error.code === 'number' ? ` ${error.code}` : ''}: ${excerpt(message)}`;
-  if (has(lower, MODERATION_MARKERS)) return failure('moderated', detail);
-  if (error.code === 8 || has(lower, RATE_LIMIT_MARKERS)) return failure('rate_limited', detail);
-  if (error.code === 7 || has(lower, ANTI_BOT_MARKERS)) return failure('anti_bot', detail);
-  if (has(lower, BLOCKED_MARKERS)) return failure('blocked', detail);
-  if (error.code === 16 || has(lower, INVALID_CREDENTIAL_MARKERS)) return failure('auth', detail);
-  return failure('model_error', detail);
+  if (has(lower, MODERATION_MARKERS)) return upstreamFailure('moderated', detail);
+  if (error.code === 8 || has(lower, RATE_LIMIT_MARKERS)) return upstreamFailure('rate_limited', detail);
+  if (error.code === 7 || has(lower, ANTI_BOT_MARKERS)) return upstreamFailure('anti_bot', detail);
+  if (has(lower, BLOCKED_MARKERS)) return upstreamFailure('blocked', detail);
+  if (error.code === 16 || has(lower, INVALID_CREDENTIAL_MARKERS)) return upstreamFailure('auth', detail);
+  return upstreamFailure('model_error', detail);
 }
 
 export function networkFailure(e: unknown): UpstreamFailure {
   const message = e instanceof Error ? e.message : String(e);
-  return failure('transient', `upstream connection failed: ${excerpt(message)}`);
+  return upstreamFailure('transient', `upstream connection failed: ${excerpt(message)}`);
 }
 
 export function timeoutFailure(what: string, seconds: number): UpstreamFailure {
-  return failure('timeout', `upstream sent nothing for ${seconds}s (${what})`);
+  return upstreamFailure('timeout', `upstream sent nothing for ${seconds}s (${what})`);
 }
 
-export function truncatedFailure(): UpstreamFailure {
-  return failure('transient', 'upstream stream ended before the answer was complete');
+/** A stream (HTTP body or WebSocket) that ended before its answer was complete. */
+export function truncatedFailure(what = 'upstream stream ended before the answer was complete'): UpstreamFailure {
+  return upstreamFailure('transient', what);
+}
+
+/** The WebSocket connection or handshake failed before any answer started. */
+export function handshakeFailure(what: string): UpstreamFailure {
+  return upstreamFailure('transient', what);
+}
+
+export function malformedAnswer(what: string): UpstreamFailure {
+  return upstreamFailure('malformed', what);
+}
+
+export function clientAborted(): UpstreamFailure {
+  return upstreamFailure('aborted', 'the client closed the request');
+}
+
+/** The account's session answer (E19) said what the account is. */
+export function accountStateFailure(state: 'unauthenticated' | 'blocked'): UpstreamFailure {
+  return state === 'blocked' ? upstreamFailure('blocked', 'session: account blocked') : upstreamFailure('auth', 'session: unauthenticated');
+}
+
+/** Our own limit on what we accept from upstream, not the account's doing. */
+export function refusedAnswer(what: string): UpstreamFailure {
+  return upstreamFailure('rejected', what);
 }

@@ -206,13 +206,13 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
 
   it('result.response.error with "usage limit" → rate_limited', () => {
     const { events } = run([say('x'), resp({ error: { message: "You've reached your usage limit. Please try again later." } })]);
-    expect(events.at(-1)).toMatchObject({ type: 'error', failure: { kind: 'rate_limited', tokenAtFault: true, retryable: true } });
+    expect(events.at(-1)).toMatchObject({ type: 'error', failure: { kind: 'rate_limited', account: 'cool', retryable: true } });
   });
 
   it('modelResponse.error string → model_error, and completes', () => {
     const { events, mapper } = run([resp({ modelResponse: { error: 'Something went wrong', message: 'ignored' } })]);
     expect(events).toEqual([
-      { type: 'error', failure: expect.objectContaining({ kind: 'model_error', tokenAtFault: false, retryable: true }) },
+      { type: 'error', failure: expect.objectContaining({ kind: 'model_error', account: 'none', retryable: true }) },
     ]);
     expect(texts(events, 'text')).toEqual([]);
     expect(mapper.complete).toBe(true);
@@ -262,7 +262,7 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
   it('top-level error code 7 → anti_bot, not the token’s fault', () => {
     const { events } = run([{ error: { code: 7, message: 'Request rejected by anti-bot rules.', details: [] } }]);
     expect(events).toEqual([
-      { type: 'error', failure: expect.objectContaining({ kind: 'anti_bot', tokenAtFault: false, retryable: true }) },
+      { type: 'error', failure: expect.objectContaining({ kind: 'anti_bot', account: 'none', retryable: true }) },
     ]);
   });
 
@@ -287,7 +287,7 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
     const { events } = run([resp({ streamingVideoGenerationResponse: { progress: 100, moderated: true } })]);
     expect(events).toEqual([
       { type: 'video_progress', progress: 100 },
-      { type: 'error', failure: expect.objectContaining({ kind: 'moderated', retryable: false, tokenAtFault: false }) },
+      { type: 'error', failure: expect.objectContaining({ kind: 'moderated', retryable: false, account: 'none' }) },
     ]);
   });
 

@@ -5,7 +5,7 @@
  * Produces the same internal events as the chat path (`image_progress`, `image`, `error`, `done`).
  */
 import type { GrokEvent } from './events';
-import { classifyInBandError, timeoutFailure } from './errors';
+import { classifyInBandError, malformedAnswer, timeoutFailure, truncatedFailure } from './errors';
 import { wsHeaders, type HeaderOptions } from './headers';
 import { connectWebSocket, type WsConnection } from './websocket';
 import type { Opened } from './client';
@@ -102,7 +102,7 @@ async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: Imagin
       }
       if (msg === 'closed') {
         if (finals.size) break;
-        yield { type: 'error', failure: { kind: 'transient', message: 'Imagine WebSocket closed before any image was final', retryable: true, tokenAtFault: false } };
+        yield { type: 'error', failure: truncatedFailure('Imagine WebSocket closed before any image was final') };
         return;
       }
       const rid = str(msg.request_id) ?? str(msg.requestId);
@@ -138,7 +138,7 @@ async function* imagineRound(ws: WsConnection, req: ImagineRequest, opts: Imagin
     if (!finals.size) {
       const failure = moderated
         ? classifyInBandError({ message: 'every image was content-moderated' })
-        : ({ kind: 'transient', message: 'Imagine round ended without an image', retryable: true, tokenAtFault: false } as const);
+        : malformedAnswer('Imagine round ended without an image');
       yield { type: 'error', failure };
       return;
     }

@@ -5,7 +5,7 @@
  * `response.chunk`… → `response.done`. Produces the same internal events as the REST conversation.
  */
 import type { GrokEvent } from './events';
-import { classifyInBandError, networkFailure, timeoutFailure, type UpstreamFailure } from './errors';
+import { classifyInBandError, handshakeFailure, malformedAnswer, networkFailure, timeoutFailure, truncatedFailure, type UpstreamFailure } from './errors';
 import { wsHeaders, type HeaderOptions } from './headers';
 import { connectWebSocket, type WsConnection } from './websocket';
 import type { Opened } from './client';
@@ -37,15 +37,13 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-const HANDSHAKE_FAILURE = (what: string): UpstreamFailure => ({ kind: 'transient', message: `chat gateway: ${what}`, retryable: true, tokenAtFault: false });
-
 /** Waits for an event of one of `types`; errors and closes become failures. */
 async function expect(ws: WsConnection, types: string[], timeoutMs: number): Promise<Obj | UpstreamFailure> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const msg = await ws.next(Math.max(1, until - Date.now()));
     if (msg === 'timeout') return timeoutFailure('chat gateway handshake', timeoutMs / 1000);
-    if (msg === 'closed') return HANDSHAKE_FAILURE('closed during the handshake');
+    if (msg === 'closed') return handshakeFailure('chat gateway: closed during the handshake');
     const event = isObj(msg.event) ? msg.event : undefined;
     if (!event) continue;
     if (event.type === 'error' && isObj(event.error)) return classifyInBandError(event.error);
@@ -96,7 +94,7 @@ export async function openMgwConversation(config: MgwConfig, token: string, req:
     const sessionId = str(created.session_id);
     if (!sessionId) {
       ws.close();
-      return { ok: false, failure: HANDSHAKE_FAILURE('session.created without a session id') };
+      return { ok: false, failure: malformedAnswer('chat gateway: session.created without a session id') };
     }
     const chunks: Obj[] = [...req.fileIds.map((id) => ({ mention: { target: { file_mention: { file_id: id } } } })), { text: { text: req.message } }];
     ws.send({
@@ -149,7 +147,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
         return;
       }
       if (msg === 'closed') {
-        yield { type: 'error', failure: { kind: 'transient', message: 'chat gateway closed before the answer was complete', retryable: true, tokenAtFault: false } };
+        yield { type: 'error', failure: truncatedFailure('chat gateway closed before the answer was complete') };
         return;
       }
       const event = isObj(msg.event) ? msg.event : undefined;
@@ -162,7 +160,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
         return;
       }
       if (type === 'session.ended') {
-        yield { type: 'error', failure: { kind: 'transient', message: 'chat gateway ended the session before the answer was complete', retryable: true, tokenAtFault: false } };
+        yield { type: 'error', failure: truncatedFailure('chat gateway ended the session before the answer was complete') };
         return;
       }
       if (type === 'response.done') {

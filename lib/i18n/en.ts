@@ -273,7 +273,11 @@ export const en = {
       first_frame_timeout_seconds: { label: 'First frame timeout (s)', help: 'Upstream silence allowed before the first frame.' },
       idle_timeout_seconds: { label: 'Idle timeout (s)', help: 'Upstream silence allowed in the middle of an answer.' },
       rate_limit_cooldown_seconds: { label: 'Rate-limit cooldown (s)', help: 'Cooldown after a 429 without a wait time (×10 when the quota is known to be 0).' },
-      transient_cooldown_seconds: { label: 'Transient cooldown (s)', help: 'Cooldown after a 5xx or network failure.' },
+      transient_cooldown_seconds: { label: 'Transient cooldown (s)', help: 'How long an account cools once its transient failures (5xx, network, timeouts, cut streams) reach the allowance below.' },
+      transient_failures_per_minute: {
+        label: 'Transient failures allowed per minute',
+        help: 'An account cools only after this many transient failures, each within a minute of the previous one; a success resets the count. 1 = cool at the first failure. 401, 429 and usage limits act at once.',
+      },
       quota_sync_interval_seconds: { label: 'Quota sync interval (s)', help: 'Minimum gap between background quota syncs of an account (0 = off).' },
       open_access: { label: 'Open access', help: '/v1 works without an API key. Only for trusted networks.' },
       log_retention_days: { label: 'Log retention (days)', help: 'How long request logs are kept.' },

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureKind, UpstreamFailure } from '@/lib/grok/errors';
+import { upstreamFailure, type FailureKind } from '@/lib/grok/errors';
 import { patchForFailure } from './state';
 
 const NOW = 1_800_000_000_000;
-const POLICY = { rateLimitCooldownSeconds: 3600, transientCooldownSeconds: 30 };
+const POLICY = { rateLimitCooldownSeconds: 3600, transientCooldownSeconds: 30, transientFailuresPerMinute: 3 };
 
-const failure = (kind: FailureKind, extra: Partial<UpstreamFailure> = {}): UpstreamFailure => ({
-  kind,
-  message: `upstream says ${kind}`,
-  retryable: true,
-  tokenAtFault: true,
-  ...extra,
-});
+const failure = (kind: FailureKind, extra: { message?: string; retryAfterSeconds?: number } = {}) =>
+  upstreamFailure(kind, extra.message ?? `upstream says ${kind}`, { retryAfterSeconds: extra.retryAfterSeconds });
 
 describe('patchForFailure', () => {
   it.each(['auth', 'blocked'] as const)('%s → invalid and one more failure', (kind) => {
@@ -51,17 +46,17 @@ describe('patchForFailure', () => {
     expect(patchForFailure(failure('rate_limited', { retryAfterSeconds: 120 }), { remaining: 0 }, POLICY, NOW)?.cooldownUntil).toBe(NOW + 120_000);
   });
 
-  it.each(['transient', 'timeout'] as const)('%s → short cooldown and one more failure', (kind) => {
+  it.each(['transient', 'timeout'] as const)('%s → a strike: one more failure, cooling only at the allowed count per minute', (kind) => {
     expect(patchForFailure(failure(kind), { remaining: 10 }, POLICY, NOW)).toEqual({
-      cooldownUntil: NOW + 30_000,
+      strike: { allowed: 3, windowMs: 60_000, cooldownUntil: NOW + 30_000 },
       incrementFailures: true,
       reason: `upstream says ${kind}`,
       at: NOW,
     });
   });
 
-  it.each(['challenge', 'anti_bot', 'moderated', 'rejected', 'model_error'] as const)('%s leaves the account untouched', (kind) => {
-    expect(patchForFailure(failure(kind, { tokenAtFault: false }), { remaining: 10 }, POLICY, NOW)).toBeNull();
+  it.each(['challenge', 'anti_bot', 'moderated', 'rejected', 'model_error', 'malformed', 'aborted'] as const)('%s leaves the account untouched', (kind) => {
+    expect(patchForFailure(failure(kind), { remaining: 10 }, POLICY, NOW)).toBeNull();
   });
 
   it('caps the stored reason at 300 characters', () => {

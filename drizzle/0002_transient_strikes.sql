@@ -1,0 +1,1 @@
+ALTER TABLE `tokens` ADD `recent_failures` integer DEFAULT 0 NOT NULL;

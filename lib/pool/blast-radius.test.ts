@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { classifyHttpFailure, malformedAnswer, networkFailure, truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
+import { createFailureLedger } from './blast-radius';
+
+const http = (status: number, body = '') => classifyHttpFailure(status, new Headers(), body);
+
+describe('createFailureLedger', () => {
+  it('a transient failure counts against its account and another account may try', () => {
+    expect(createFailureLedger().judge(truncatedFailure())).toEqual({ charge: true, tryAnother: true });
+  });
+
+  it('the same transient failure on a second account: not charged, no further retries', () => {
+    const ledger = createFailureLedger();
+    ledger.judge(truncatedFailure());
+    expect(ledger.judge(truncatedFailure())).toEqual({ charge: false, tryAnother: false });
+  });
+
+  it('a different transient failure may be retried but charges no second account', () => {
+    const ledger = createFailureLedger();
+    expect(ledger.judge(http(502, 'Bad gateway'))).toEqual({ charge: true, tryAnother: true });
+    expect(ledger.judge(networkFailure(new Error('connection reset')))).toEqual({ charge: false, tryAnother: true });
+    expect(ledger.judge(http(502, 'Bad gateway'))).toEqual({ charge: false, tryAnother: false });
+  });
+
+  it('a failure that is nobody’s fault is never charged; its repeat still stops the retries', () => {
+    const ledger = createFailureLedger();
+    expect(ledger.judge(malformedAnswer('upload answered without a file id'))).toEqual({ charge: false, tryAnother: true });
+    expect(ledger.judge(malformedAnswer('upload answered without a file id'))).toEqual({ charge: false, tryAnother: false });
+  });
+
+  it('a Cloudflare challenge on two accounts stops the retries: the egress is at fault', () => {
+    const ledger = createFailureLedger();
+    const cf = () => classifyHttpFailure(403, new Headers({ 'content-type': 'text/html' }), '<html>Just a moment...</html>');
+    expect(ledger.judge(cf())).toEqual({ charge: false, tryAnother: true });
+    expect(ledger.judge(cf())).toEqual({ charge: false, tryAnother: false });
+  });
+
+  it('account-specific failures always count and repeat freely (each account has its own limit)', () => {
+    const ledger = createFailureLedger();
+    for (const account of ['a', 'b', 'c', 'd']) expect(ledger.judge(http(429, 'Too many requests'), account)).toEqual({ charge: true, tryAnother: true });
+    expect(ledger.judge(http(401, 'invalid-credentials'))).toEqual({ charge: true, tryAnother: true });
+  });
+
+  it('an account-specific failure in between neither undoes the first strike nor reopens the charge', () => {
+    const ledger = createFailureLedger();
+    expect(ledger.judge(truncatedFailure())).toEqual({ charge: true, tryAnother: true });
+    expect(ledger.judge(http(429))).toEqual({ charge: true, tryAnother: true });
+    expect(ledger.judge(upstreamFailure('timeout', 'upstream sent nothing for 60s (mid-answer)'))).toEqual({ charge: false, tryAnother: true });
+  });
+
+  it('failures that may not be retried stay that way', () => {
+    expect(createFailureLedger().judge(upstreamFailure('moderated', 'content moderated'))).toEqual({ charge: false, tryAnother: false });
+  });
+});
