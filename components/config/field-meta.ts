@@ -34,6 +34,8 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
     id: 'media',
     fields: [
       { key: 'image_generation_method', control: { kind: 'select', options: ['legacy', 'imagine_ws'] } },
+      { key: 'public_base_url', control: { kind: 'text' } },
+      { key: 'trust_proxy_headers', control: { kind: 'switch' } },
       { key: 'media_link_ttl_hours', control: { kind: 'number', min: 1, max: 8760 } },
       { key: 'image_upload_max_mb', control: { kind: 'number', min: 1, max: 50 } },
       { key: 'video_timeout_seconds', control: { kind: 'number', min: 30, max: 1800 } },

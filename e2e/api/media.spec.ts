@@ -2,12 +2,14 @@
  * Media: video through chat and as async jobs (`/v1/videos`), the signed gateway links (`/images/<ref>?t&exp&sig`),
  * Range requests and the KV media cache with its admin API.
  */
+import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import {
   CONVERSATION_PATH,
   FAKE,
+  GATEWAY,
   collect,
   fake,
   fakeAsset,
@@ -304,6 +306,61 @@ test.describe('signed links', () => {
     expect(tail.res.status).toBe(206);
     expect(tail.bytes.equals(full.subarray(full.length - 10))).toBe(true);
     expect((await get(link, { range: `bytes=${full.length + 10}-` })).res.status).toBe(416);
+  });
+});
+
+/** POSTs with headers fetch would not let us choose (Host), straight to the gateway's socket. */
+function postWithHost(path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+  const url = new URL(path, GATEWAY);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}`, ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+test.describe('media links follow the address the client called', () => {
+  const generate = async (headers: Record<string, string> = {}) => {
+    const r = await postWithHost('/v1/images/generations', { model: 'grok-imagine-1.0', prompt: 'a red fox', n: 1 }, headers);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    return new URL(r.json.data[0].url as string);
+  };
+
+  test('the Host the client used (127.0.0.1, a LAN address), not the local server’s rewrite', async () => {
+    expect((await generate()).origin).toBe(GATEWAY);
+    const lan = await generate({ host: `192.168.77.5:${new URL(GATEWAY).port}` });
+    expect(lan.origin).toBe(`http://192.168.77.5:${new URL(GATEWAY).port}`);
+  });
+
+  test('X-Forwarded-Host/-Proto count only once the operator trusts a proxy', async () => {
+    const forwarded = { 'x-forwarded-host': 'grok.example.com', 'x-forwarded-proto': 'https' };
+    expect((await generate(forwarded)).origin).toBe(GATEWAY);
+    await gateway.setSettings({ trust_proxy_headers: true });
+    expect((await generate(forwarded)).origin).toBe('https://grok.example.com');
+  });
+
+  test('public_base_url overrides both, and a link on it still verifies on the gateway', async () => {
+    await gateway.setSettings({ public_base_url: 'https://cdn.example.com/g2a', trust_proxy_headers: true });
+    const link = await generate({ 'x-forwarded-host': 'grok.example.com' });
+    expect(link.href.startsWith('https://cdn.example.com/g2a/images/')).toBe(true);
+    const onGateway = `${GATEWAY}${link.pathname.replace(/^\/g2a/, '')}${link.search}`;
+    const res = await rawGet(onGateway);
+    expect(res.status).toBe(200);
+    expect(isJpeg(Buffer.from(await res.arrayBuffer()))).toBe(true);
+  });
+
+  test('a public_base_url that is not an http(s) URL is refused with the field named', async () => {
+    const r = await gateway.call('PUT', '/api/admin/settings', { public_base_url: 'javascript:alert(1)' });
+    expect(r.status).toBe(400);
+    expect(r.json.fieldErrors).toHaveProperty('public_base_url');
   });
 });
 

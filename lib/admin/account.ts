@@ -20,8 +20,8 @@ import {
 import type { GatewayContext } from '@/lib/gateway/context';
 import type { AdminContext } from './guard';
 
-const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
-const passwordSchema = z.object({
+export const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export const passwordSchema = z.object({
   current: z.string().min(1).max(200),
   next: z.string().min(8, 'the new password needs at least 8 characters').max(200),
 });

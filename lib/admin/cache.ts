@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
 import { parseBody } from '@/lib/openai/schemas';
-import { cacheUsage, deleteCached, listCached, purgeCache } from '@/lib/cache/media-cache';
+import { CACHE_PREFIX, cacheUsage, deleteCached, listCached, purgeCache, type MediaMeta } from '@/lib/cache/media-cache';
+import { servableMediaType } from '@/lib/net/media-type';
 import type { AdminContext } from './guard';
 
-const querySchema = z.object({
+export const querySchema = z.object({
   cursor: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   type: z.enum(['image', 'video']).optional(),
@@ -22,11 +23,18 @@ export async function get(req: Request, ctx: AdminContext): Promise<Response> {
   });
 }
 
-/** Serves a cached entry to the admin (previews in the dashboard). */
+/**
+ * Serves a cached entry to the admin (previews in the dashboard). The bytes came from upstream and are
+ * served on the dashboard's own origin, so only an image/video type goes out, with `nosniff`.
+ */
 export async function preview(ctx: AdminContext, key: string): Promise<Response> {
-  const hit = await ctx.platform.bindings.KV_CACHE.getWithMetadata<{ contentType: string }>(key, 'stream');
-  if (!hit.value || !key.startsWith('media/')) throw new GatewayError('not_found', 'Not in the cache');
-  return new Response(hit.value, { headers: { 'content-type': hit.metadata?.contentType ?? 'application/octet-stream', 'cache-control': 'no-store' } });
+  if (!key.startsWith(CACHE_PREFIX)) throw new GatewayError('not_found', 'Not in the cache');
+  const hit = await ctx.platform.bindings.KV_CACHE.getWithMetadata<Partial<MediaMeta>>(key, 'stream');
+  if (!hit.value) throw new GatewayError('not_found', 'Not in the cache');
+  const kind = hit.metadata?.type === 'video' || key.startsWith(`${CACHE_PREFIX}video/`) ? 'video' : 'image';
+  return new Response(hit.value, {
+    headers: { 'content-type': servableMediaType(hit.metadata?.contentType, kind), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  });
 }
 
 export async function removeOne(ctx: AdminContext, key: string): Promise<Response> {

@@ -10,7 +10,7 @@ import { localDay } from '@/lib/gateway/key-limits';
 import type { AdminContext } from './guard';
 
 export { keyCreateSchema, keyLimitsSchema };
-const keyPatchSchema = keyCreateSchema.partial().extend({ status: z.enum(['active', 'disabled']).optional() });
+export const keyPatchSchema = keyCreateSchema.partial().extend({ status: z.enum(['active', 'disabled']).optional() });
 
 function checkModels(ctx: AdminContext, models: string[] | null | undefined) {
   const unknown = (models ?? []).filter((m) => !ctx.catalog.resolve(m));

@@ -26,7 +26,7 @@ export async function list(req: Request, ctx: AdminContext): Promise<Response> {
 
 const HOUR = 3_600_000;
 const PERIODS = { '24h': { span: 24 * HOUR, bucket: HOUR }, '7d': { span: 7 * 24 * HOUR, bucket: 6 * HOUR }, '30d': { span: 30 * 24 * HOUR, bucket: 24 * HOUR } } as const;
-const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
+export const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
 
 export type StatsPeriod = keyof typeof PERIODS;
 

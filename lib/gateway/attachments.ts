@@ -1,11 +1,11 @@
 /**
  * @module gateway/attachments
  * Client images (https URLs or data URIs) are read once per request and uploaded to each account that
- * serves an attempt (upstream file ids belong to one account).
+ * serves an attempt (upstream file ids belong to one account). URLs go through `net/outbound` only.
  */
 import { GatewayError } from '@/lib/errors';
-import { bytesToBase64 } from '@/lib/util/encoding';
-import { readAtMost } from '@/lib/util/stream';
+import { guardedFetch } from '@/lib/net/outbound';
+import { base64ToBytes, bytesToBase64 } from '@/lib/util/encoding';
 
 export interface PreparedFile {
   name: string;
@@ -16,52 +16,12 @@ export interface PreparedFile {
 
 export const MAX_ATTACHMENTS = 10;
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+export const ATTACHMENT_TIMEOUT_MS = 10_000;
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
 function named(mimeType: string, i: number) {
-  return `image-${i + 1}.${EXT[mimeType] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin'}`;
-}
-
-export async function prepareAttachments(urls: string[], fetchImpl: typeof fetch, param = 'messages'): Promise<PreparedFile[]> {
-  if (urls.length > MAX_ATTACHMENTS) {
-    throw new GatewayError('invalid_request', `At most ${MAX_ATTACHMENTS} images per request`, { param });
-  }
-  return Promise.all(
-    urls.map(async (url, i) => {
-      const data = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
-      if (data) {
-        const mimeType = (data[1] || 'application/octet-stream').toLowerCase();
-        if (!data[2]) throw new GatewayError('invalid_request', `Image ${i + 1}: data URIs must be base64-encoded`, { param });
-        const base64 = data[3].replace(/\s+/g, '');
-        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new GatewayError('invalid_request', `Image ${i + 1}: invalid base64 data`, { param });
-        const size = Math.floor((base64.length * 3) / 4);
-        if (size > MAX_ATTACHMENT_BYTES) throw new GatewayError('payload_too_large', `Image ${i + 1} exceeds ${MAX_ATTACHMENT_BYTES} bytes`, { param });
-        return { name: named(mimeType, i), mimeType, base64, size };
-      }
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new GatewayError('invalid_request', `Image ${i + 1}: expected an http(s) URL or a data URI`, { param });
-      }
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new GatewayError('invalid_request', `Image ${i + 1}: only http(s) URLs and data URIs are supported`, { param });
-      }
-      let res: Response;
-      try {
-        res = await fetchImpl(parsed, { redirect: 'follow' });
-      } catch {
-        throw new GatewayError('invalid_request', `Image ${i + 1}: could not download ${parsed.origin}`, { param });
-      }
-      if (!res.ok) throw new GatewayError('invalid_request', `Image ${i + 1}: download answered HTTP ${res.status}`, { param });
-      const bytes = await readAtMost(res.body, MAX_ATTACHMENT_BYTES);
-      if (!bytes) throw new GatewayError('payload_too_large', `Image ${i + 1} is larger than ${MAX_ATTACHMENT_BYTES} bytes`, { param });
-      const type = res.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
-      const mimeType = type.startsWith('image/') ? type : 'image/jpeg';
-      return { name: named(mimeType, i), mimeType, base64: bytesToBase64(bytes), size: bytes.byteLength };
-    }),
-  );
+  return `image-${i + 1}.${EXT[mimeType]}`;
 }
 
 const IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/webp': 'webp' };
@@ -72,6 +32,76 @@ function sniffImage(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'image/webp';
   return undefined;
+}
+
+/** Chat and edit attachments also take GIF (multipart uploads keep to sniffImage's three). */
+function sniffAttachment(bytes: Uint8Array): string | undefined {
+  return sniffImage(bytes) ?? (/^GIF8[79]a/.test(String.fromCharCode(...bytes.subarray(0, 6))) ? 'image/gif' : undefined);
+}
+
+/** Sniffs the first 12 bytes (every signature sniffAttachment looks at) without decoding the whole URI. */
+function sniffBase64(base64: string): string | undefined {
+  const head = base64.slice(0, Math.min(16, base64.length - (base64.length % 4)));
+  try {
+    return sniffAttachment(base64ToBytes(head));
+  } catch {
+    return undefined;
+  }
+}
+
+function fromDataUri(data: RegExpExecArray, i: number, param: string): PreparedFile {
+  const declared = (data[1] ?? '').toLowerCase();
+  if (!Object.hasOwn(EXT, declared)) {
+    throw new GatewayError('invalid_request', `Image ${i + 1}: data URIs must be image/png, image/jpeg, image/webp or image/gif`, { param, code: 'invalid_image' });
+  }
+  if (!data[2]) throw new GatewayError('invalid_request', `Image ${i + 1}: data URIs must be base64-encoded`, { param });
+  const base64 = data[3].replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new GatewayError('invalid_request', `Image ${i + 1}: invalid base64 data`, { param });
+  const size = Math.floor((base64.length * 3) / 4) - (base64.match(/=+$/)?.[0].length ?? 0);
+  if (size > MAX_ATTACHMENT_BYTES) throw new GatewayError('payload_too_large', `Image ${i + 1} exceeds ${MAX_ATTACHMENT_BYTES} bytes`, { param });
+  const mimeType = sniffBase64(base64);
+  if (!mimeType) throw new GatewayError('invalid_request', `Image ${i + 1} is not a PNG, JPEG, WebP or GIF image`, { param, code: 'invalid_image' });
+  return { name: named(mimeType, i), mimeType, base64, size };
+}
+
+function parseImageUrl(url: string, i: number, param: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new GatewayError('invalid_request', `Image ${i + 1}: expected an http(s) URL or a data URI`, { param });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new GatewayError('invalid_request', `Image ${i + 1}: only http(s) URLs and data URIs are supported`, { param });
+  }
+  return parsed;
+}
+
+async function download(url: URL, i: number, param: string, fetchImpl: typeof fetch, signal?: AbortSignal): Promise<PreparedFile> {
+  const failure = { label: `Image ${i + 1}`, param, code: 'image_fetch_failed' };
+  const { bytes } = await guardedFetch(url, { fetchImpl, signal, maxBytes: MAX_ATTACHMENT_BYTES, timeoutMs: ATTACHMENT_TIMEOUT_MS, ...failure });
+  // The served Content-Type is the remote's claim; the bytes decide. Not-an-image gets the same text as
+  // every other failure, or the answer would say that a host was reached.
+  const mimeType = sniffAttachment(bytes);
+  if (!mimeType) throw new GatewayError('invalid_request', `${failure.label} could not be fetched`, failure);
+  return { name: named(mimeType, i), mimeType, base64: bytesToBase64(bytes), size: bytes.byteLength };
+}
+
+/**
+ * Reads every client image: data URIs (PNG, JPEG, WebP, GIF by content) and http(s) URLs through the
+ * outbound guard. `signal` ends the downloads early (client gone).
+ */
+export async function prepareAttachments(urls: string[], fetchImpl: typeof fetch, param = 'messages', signal?: AbortSignal): Promise<PreparedFile[]> {
+  if (urls.length > MAX_ATTACHMENTS) {
+    throw new GatewayError('invalid_request', `At most ${MAX_ATTACHMENTS} images per request`, { param });
+  }
+  return Promise.all(
+    urls.map(async (url, i) => {
+      const data = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
+      if (data) return fromDataUri(data, i, param);
+      return download(parseImageUrl(url, i, param), i, param, fetchImpl, signal);
+    }),
+  );
 }
 
 /** Validates multipart image files (type by content, size) before anything goes upstream. */

@@ -25,6 +25,7 @@ import { chatMediaEvents } from './media';
 import { videoConfigSchema, videoTransport } from './video';
 import { runHousekeeping } from './housekeeping';
 import { coalesce, withToolCalls, type GatewayEvent } from './events';
+import { publicOrigin } from './public-origin';
 
 /** A chat-like request in the internal (OpenAI-message-shaped) form every wire format converts to. */
 export interface ConversationRequest {
@@ -130,7 +131,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
     const runner = createUpstreamRunner(ctx, { model, files, transport, candidates, admission: planAdmission(ctx, caller, model) }, upstreamAbort.signal);
     admitted = () => runner.admission;
-    const origin = new URL(req.url).origin;
+    const origin = publicOrigin(req, ctx.settings);
     const batches = (first: Attempt): AsyncIterable<GatewayEvent[]> => {
       const media = chatMediaEvents(runner.batches(first), ctx, origin, () => runner.token?.id);
       return tools.length ? withToolCalls(media, tools.map((t) => t.name), request.parallelToolCalls !== false) : media;

@@ -25,6 +25,7 @@ import { createRequestLog, type RequestLog } from './request-log';
 import { generateImages, type GeneratedImage, type ImageJob } from './image-jobs';
 import { mediaLink } from './media';
 import { readImageUploads, prepareAttachments, type PreparedFile } from './attachments';
+import { publicOrigin } from './public-origin';
 
 async function imageBytes(ctx: GatewayContext, image: GeneratedImage): Promise<string> {
   if (image.b64) return image.b64;
@@ -117,7 +118,7 @@ async function runImages(
     if (input.stream && input.n > 2) throw new GatewayError('invalid_request', 'stream supports n of 1 or 2', { param: 'n' });
     admission = await admitRequest(ctx, caller, model, input.n);
     const job: ImageJob = { model, prompt: input.prompt, n: input.n, aspectRatio, files: input.files, signal: req.signal };
-    return await respond({ ctx, job, format: input.format, stream: input.stream, origin: new URL(req.url).origin, log, admission });
+    return await respond({ ctx, job, format: input.format, stream: input.stream, origin: publicOrigin(req, ctx.settings), log, admission });
   } catch (e) {
     const err = toGatewayError(e);
     if (admission) {
@@ -136,7 +137,7 @@ export function handleImageGenerations(req: Request, platform: Platform): Promis
   });
 }
 
-const editJsonSchema = z.looseObject({
+export const editJsonSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required').max(4000),
   model: z.string().min(1).default('grok-imagine-1.0-edit'),
   n: z.number().int().min(1).max(10).default(1),
@@ -147,7 +148,7 @@ const editJsonSchema = z.looseObject({
   images: z.array(z.object({ image_url: z.string().min(1) })).min(1).max(16).optional(),
 });
 
-const editFormSchema = z.object({
+export const editFormSchema = z.object({
   prompt: z.string().trim().min(1, 'prompt is required').max(4000),
   model: z.string().min(1).default('grok-imagine-1.0-edit'),
   n: z.coerce.number().int().min(1).max(10).default(1),

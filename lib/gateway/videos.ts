@@ -20,8 +20,9 @@ import { prepareAttachments, type PreparedFile } from './attachments';
 import { createUpstreamRunner } from './upstream';
 import { videoConfigSchema, videoTransport, type VideoConfig } from './video';
 import { mediaLink } from './media';
+import { publicOrigin } from './public-origin';
 
-const createSchema = z.looseObject({
+export const createSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required').max(4000),
   model: z.string().min(1).default('grok-imagine-1.0-video'),
   image_url: z.string().min(1).optional(),
@@ -150,7 +151,7 @@ export async function handleGetVideo(req: Request, platform: Platform, id: strin
   try {
     const ctx = await loadContext(platform);
     const job = await findJob(req, ctx, id);
-    return Response.json(view(job, await links(ctx, new URL(req.url).origin, job)));
+    return Response.json(view(job, await links(ctx, publicOrigin(req, ctx.settings), job)));
   } catch (e) {
     return errorResponse(e);
   }
@@ -160,7 +161,7 @@ export async function handleVideoContent(req: Request, platform: Platform, id: s
   try {
     const ctx = await loadContext(platform);
     const job = await findJob(req, ctx, id);
-    const l = await links(ctx, new URL(req.url).origin, job);
+    const l = await links(ctx, publicOrigin(req, ctx.settings), job);
     if (!l?.url) throw new GatewayError('invalid_request', `Video ${id} is ${job.status}, not completed`, { code: 'video_not_ready' });
     return Response.redirect(l.url, 302);
   } catch (e) {

@@ -266,6 +266,14 @@ export const en = {
       tool_calling: { label: 'Tool calling', help: 'emulate = tools are described in the prompt and <tool_call> blocks are parsed back; off = tools are ignored.' },
       model_aliases: { label: 'Model aliases', help: 'One "alias = catalog id" per line, e.g. claude-sonnet-4-5 = grok-4 (for Claude Code).' },
       image_generation_method: { label: 'Image generation method', help: 'legacy = chat conversation; imagine_ws = Imagine WebSocket.' },
+      public_base_url: {
+        label: 'Public base URL',
+        help: 'Base of image and video links (e.g. https://grok.example.com). Empty: the address the client called.',
+      },
+      trust_proxy_headers: {
+        label: 'Trust X-Forwarded-Host/-Proto',
+        help: 'Only behind a reverse proxy that sets these headers; otherwise any client could choose the host of its links.',
+      },
       media_link_ttl_hours: { label: 'Media link lifetime (h)', help: 'How long signed /images links stay valid.' },
       image_upload_max_mb: { label: 'Image upload limit (MB)', help: 'Largest image accepted in a chat message.' },
       video_timeout_seconds: { label: 'Video timeout (s)', help: 'How long a video generation may take.' },

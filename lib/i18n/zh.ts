@@ -268,6 +268,14 @@ export const zh: Dict = {
       tool_calling: { label: '工具调用', help: 'emulate = 在提示词中描述工具并解析 <tool_call> 块；off = 忽略 tools。' },
       model_aliases: { label: '模型别名', help: '每行一个“别名 = 目录 id”，例如 claude-sonnet-4-5 = grok-4（用于 Claude Code）。' },
       image_generation_method: { label: '图片生成方式', help: 'legacy = 对话接口；imagine_ws = Imagine WebSocket。' },
+      public_base_url: {
+        label: '公开访问地址',
+        help: '图片和视频链接使用的基础地址（如 https://grok.example.com）。留空则使用客户端访问的地址。',
+      },
+      trust_proxy_headers: {
+        label: '信任 X-Forwarded-Host/-Proto',
+        help: '仅在会设置这些请求头的反向代理之后开启；否则任何客户端都能指定链接的主机名。',
+      },
       media_link_ttl_hours: { label: '媒体链接有效期（小时）', help: '签名 /images 链接的有效时长。' },
       image_upload_max_mb: { label: '图片上传上限（MB）', help: '对话消息中允许的最大图片。' },
       video_timeout_seconds: { label: '视频超时（秒）', help: '视频生成允许的最长时间。' },

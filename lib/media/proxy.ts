@@ -3,7 +3,8 @@
  * `GET /images/<ref>?t=&exp=&sig=`: serves generated media. KV first (`x-cache: HIT`); otherwise fetched
  * upstream with the owning account's cookie and streamed to the client while a copy (if small enough and
  * not a range request) is stored in KV until local midnight. Bad links are 403, paths outside the allowed
- * upstream hosts 400; a bad media path never counts against an account.
+ * upstream hosts 400; a bad media path never counts against an account. Upstream redirects are not
+ * followed, and only image/video types (never SVG) are served, with `nosniff`.
  */
 import type { Platform } from '@/lib/platform';
 import { GatewayError, errorResponse } from '@/lib/errors';
@@ -17,12 +18,20 @@ import { cacheKey, getCached, nextLocalMidnight, putCached, type MediaMeta } fro
 import { decodeMediaRef, mediaKindOf, upstreamMediaUrl, verifyMediaLink } from './links';
 import { parseRange } from './range';
 import { readAtMost } from '@/lib/util/stream';
+import { servableMediaType } from '@/lib/net/media-type';
 
-const CACHE_HEADERS = { 'cache-control': 'private, max-age=86400', 'accept-ranges': 'bytes', 'access-control-allow-origin': '*' };
+// nosniff: the type below is the only reading a browser may make of these bytes on our origin.
+const CACHE_HEADERS = {
+  'cache-control': 'private, max-age=86400',
+  'accept-ranges': 'bytes',
+  'access-control-allow-origin': '*',
+  'x-content-type-options': 'nosniff',
+};
 
 function fromCache(req: Request, bytes: ArrayBuffer, meta: MediaMeta): Response {
   const range = parseRange(req.headers.get('range'), bytes.byteLength);
-  const headers = { ...CACHE_HEADERS, 'content-type': meta.contentType, 'x-cache': 'HIT' };
+  // Entries stored before types were filtered may hold anything upstream sent.
+  const headers = { ...CACHE_HEADERS, 'content-type': servableMediaType(meta.contentType, meta.type), 'x-cache': 'HIT' };
   if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${bytes.byteLength}` } });
   if (range.kind === 'partial') {
     return new Response(bytes.slice(range.start, range.end + 1), {
@@ -63,15 +72,20 @@ export async function handleMedia(req: Request, platform: Platform, ref: string)
     try {
       res = await platform.fetch(upstream, {
         headers: assetHeaders({ token: raw, settings, origin: new URL(env.GROK_BASE_URL).origin }, range),
+        // A redirect would carry the account cookie to wherever it points; it is an upstream failure instead.
+        redirect: 'manual',
         signal: req.signal,
       });
     } catch {
       throw new GatewayError('upstream_error', 'Could not reach the media host');
     }
-    if (res.status === 404) throw new GatewayError('not_found', 'Media not found upstream');
-    if (!res.ok || !res.body) throw new GatewayError('upstream_error', `Media host answered HTTP ${res.status}`);
+    if (!res.ok || !res.body) {
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status === 404) throw new GatewayError('not_found', 'Media not found upstream');
+      throw new GatewayError('upstream_error', `Media host answered HTTP ${res.status}`);
+    }
 
-    const contentType = res.headers.get('content-type') ?? (kind === 'video' ? 'video/mp4' : 'image/jpeg');
+    const contentType = servableMediaType(res.headers.get('content-type'), kind);
     const length = Number(res.headers.get('content-length') ?? NaN);
     const headers = new Headers({ ...CACHE_HEADERS, 'content-type': contentType, 'x-cache': 'MISS' });
     for (const h of ['content-length', 'content-range']) {

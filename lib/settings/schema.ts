@@ -26,6 +26,12 @@ export const settingsSchema = z.object({
   model_aliases: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).default({}),
   // media
   image_generation_method: z.enum(['legacy', 'imagine_ws']).default('legacy'),
+  /** Base URL of media links when clients reach the gateway through a URL it cannot see (CDN, path prefix). */
+  public_base_url: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)])
+    .default(''),
+  /** Honour X-Forwarded-Host/-Proto: only behind a reverse proxy that sets them. */
+  trust_proxy_headers: z.boolean().default(false),
   media_link_ttl_hours: z.number().int().min(1).max(24 * 365).default(168),
   image_upload_max_mb: z.number().int().min(1).max(50).default(20),
   video_timeout_seconds: z.number().int().min(30).max(1800).default(600),
@@ -35,6 +41,7 @@ export const settingsSchema = z.object({
   idle_timeout_seconds: z.number().int().min(5).max(600).default(120),
   rate_limit_cooldown_seconds: z.number().int().min(10).max(86400).default(3600),
   transient_cooldown_seconds: z.number().int().min(0).max(3600).default(30),
+  transient_failures_per_minute: z.number().int().min(1).max(100).default(3),
   quota_sync_interval_seconds: z.number().int().min(0).max(86400).default(300),
   // access and housekeeping
   open_access: z.boolean().default(false),
