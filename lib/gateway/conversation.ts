@@ -119,7 +119,8 @@ export async function handleConversation(req: Request, platform: Platform, forma
       throw new GatewayError('invalid_request', `video_config.${issue.path.join('.')}: ${issue.message}`, { param: `video_config.${issue.path.join('.')}` });
     }
     // Video takes only the first image (the frame to animate).
-    const files = await prepareAttachments(video ? prompt.attachments.slice(0, 1) : prompt.attachments, platform.fetch);
+    const urls = video ? prompt.attachments.slice(0, 1) : prompt.attachments;
+    const files = urls.length ? () => prepareAttachments(urls, platform.fetch, 'messages', req.signal) : undefined;
     const promptTokens = estimateTokens(prompt.text);
     log.set({ promptTokens });
 

@@ -99,7 +99,17 @@ async function runImages(
   req: Request,
   platform: Platform,
   endpoint: string,
-  parse: (ctx: GatewayContext) => Promise<{ model: string; prompt: string; n: number; size?: string | null; format: 'url' | 'b64_json'; stream: boolean; files?: PreparedFile[] }>,
+  parse: (ctx: GatewayContext) => Promise<{
+    model: string;
+    prompt: string;
+    n: number;
+    size?: string | null;
+    format: 'url' | 'b64_json';
+    stream: boolean;
+    files?: PreparedFile[];
+    /** Client image URLs, fetched only once the request is admitted. */
+    urls?: string[];
+  }>,
 ): Promise<Response> {
   const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint });
   let admission: KeyAdmission | undefined;
@@ -117,7 +127,8 @@ async function runImages(
     if (!aspectRatio) throw new GatewayError('invalid_request', `size "${input.size}" is not WIDTHxHEIGHT or W:H`, { param: 'size' });
     if (input.stream && input.n > 2) throw new GatewayError('invalid_request', 'stream supports n of 1 or 2', { param: 'n' });
     admission = await admitRequest(ctx, caller, model, input.n);
-    const job: ImageJob = { model, prompt: input.prompt, n: input.n, aspectRatio, files: input.files, signal: req.signal };
+    const files = input.urls ? await prepareAttachments(input.urls, platform.fetch, 'image_url', req.signal) : input.files;
+    const job: ImageJob = { model, prompt: input.prompt, n: input.n, aspectRatio, files, signal: req.signal };
     return await respond({ ctx, job, format: input.format, stream: input.stream, origin: publicOrigin(req, ctx.settings), log, admission });
   } catch (e) {
     const err = toGatewayError(e);
@@ -179,8 +190,7 @@ export function handleImageEdits(req: Request, platform: Platform): Promise<Resp
     const body = parseBody(editJsonSchema, await readJsonBody(req));
     const urls = body.images?.map((i) => i.image_url) ?? (Array.isArray(body.image_url) ? body.image_url : body.image_url ? [body.image_url] : []);
     if (!urls.length) throw new GatewayError('invalid_request', 'image_url (or images) is required', { param: 'image_url' });
-    const files = await prepareAttachments(urls, platform.fetch, 'image_url');
-    return { model: body.model, prompt: body.prompt, n: body.n, size: body.size, format: body.response_format, stream: body.stream === true, files };
+    return { model: body.model, prompt: body.prompt, n: body.n, size: body.size, format: body.response_format, stream: body.stream === true, urls };
   });
 }
 

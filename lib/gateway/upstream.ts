@@ -37,7 +37,8 @@ export type Transport = (a: AttemptInput) => Promise<Opened<EventBatches>>;
 
 export interface UpstreamJob {
   model: ModelEntry;
-  files?: PreparedFile[];
+  /** Already read, or read once the key is admitted (and before any account is claimed): a client's URL is fetched only then. */
+  files?: PreparedFile[] | (() => Promise<PreparedFile[]>);
   transport: Transport;
   /** Candidates read in the request's first batch: the first pick needs no query of its own. */
   candidates?: Candidate[];
@@ -141,6 +142,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   let preloaded = job.candidates;
   let pendingAdmission = job.admission;
   let admitted: KeyAdmission = noAdmission;
+  let files: Promise<PreparedFile[]> | undefined;
 
   /** Settles the key's admission on its own when no claim carried it (empty pool, or nothing to batch). */
   async function admitAlone(): Promise<void> {
@@ -223,15 +225,23 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     return raw;
   }
 
+  /** A request with attachments settles its admission on its own first (one more round trip, only for them). */
+  function attachments(): Promise<PreparedFile[]> {
+    const read = job.files;
+    files ??= typeof read === 'function' ? admitAlone().then(read) : Promise.resolve(read ?? []);
+    return files;
+  }
+
   /** One attempt; a failure is recorded and returned. */
   async function tryOnce(): Promise<Attempt | UpstreamFailure> {
+    const prepared = await attachments();
     attempts++;
     const token = await acquire();
     tried.push(token.id);
     served = token;
     const raw = await tokenValue(token);
     const uploads: UploadResult[] = [];
-    for (const file of job.files ?? []) {
+    for (const file of prepared) {
       const up = await uploadFile(ctx.grok, raw, file, signal);
       if (!up.ok) {
         await record(token, up.failure);

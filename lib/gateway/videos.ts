@@ -84,6 +84,7 @@ async function runJob(ctx: GatewayContext, job: VideoJobRow, prompt: string, con
 }
 
 export async function handleCreateVideo(req: Request, platform: Platform): Promise<Response> {
+  let admission: KeyAdmission | undefined;
   try {
     const ctx = await loadContext(platform);
     const caller = await authorizeKey(req, ctx);
@@ -99,8 +100,8 @@ export async function handleCreateVideo(req: Request, platform: Platform): Promi
       ...(body.resolution ? { resolution: body.resolution } : {}),
       ...(body.preset ? { preset: body.preset } : {}),
     });
-    const files = body.image_url ? await prepareAttachments([body.image_url], platform.fetch, 'image_url') : [];
-    const admission = await admitRequest(ctx, caller, model);
+    admission = await admitRequest(ctx, caller, model);
+    const files = body.image_url ? await prepareAttachments([body.image_url], platform.fetch, 'image_url', req.signal) : [];
     const now = ctx.now();
     const job: VideoJobRow = {
       id: `video_${crypto.randomUUID().replace(/-/g, '')}`,
@@ -120,6 +121,11 @@ export async function handleCreateVideo(req: Request, platform: Platform): Promi
     platform.waitUntil(runJob(ctx, job, body.prompt, config, files, caller, admission));
     return Response.json(view(job));
   } catch (e) {
+    // Nothing was queued: the key gets its slot and unit back.
+    if (admission) {
+      platform.waitUntil(admission.refund());
+      platform.waitUntil(admission.release());
+    }
     return errorResponse(e);
   }
 }
