@@ -7,6 +7,7 @@ export const FAKE_GROK_PORT = Number(process.env.E2E_FAKE_GROK_PORT ?? 18791);
 export const UI_GATEWAY_PORT = Number(process.env.E2E_UI_GATEWAY_PORT ?? 8792);
 /** The Pages parity check: the same build under `wrangler pages dev` (npm run dev:pages). */
 export const PAGES_GATEWAY_PORT = Number(process.env.E2E_PAGES_GATEWAY_PORT ?? 8794);
+export const PAGES_SETUP_TOKEN = 'pages-smoke-setup-token-0123456789';
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 const uiGateway = `http://127.0.0.1:${UI_GATEWAY_PORT}`;
 const fake = `http://127.0.0.1:${FAKE_GROK_PORT}`;
@@ -72,7 +73,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${PAGES_GATEWAY_PORT}/health`,
       reuseExistingServer: false,
       timeout: 300_000,
-      env: gatewayEnv(PAGES_GATEWAY_PORT, '.wrangler/test-state-pages'),
+      // Not a loopback-only Miniflare server: the first login needs the setup token, as on a fresh Pages site.
+      env: { ...gatewayEnv(PAGES_GATEWAY_PORT, '.wrangler/test-state-pages'), ADMIN_SETUP_TOKEN: PAGES_SETUP_TOKEN },
     },
   ],
 });

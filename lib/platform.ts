@@ -23,6 +23,10 @@ const envSchema = z.object({
   /** First-boot admin account; a forced password change follows the first login. */
   ADMIN_USERNAME: optional.default('admin'),
   ADMIN_PASSWORD: optional.default('admin'),
+  /** One-time token for the first login when ADMIN_PASSWORD is the default; else a random one is logged. */
+  ADMIN_SETUP_TOKEN: optional,
+  /** Set by the local server when it listens on a loopback address only: every client is on this machine. */
+  SERVED_ON_LOOPBACK: z.preprocess((v) => v === '1' || v === 'true', z.boolean()),
   /** Encrypts sso tokens at rest and signs media URLs. */
   SECRET_KEY: optional,
   /** Local midnight for the media cache, in minutes east of UTC (480 = UTC+8). */

@@ -20,6 +20,7 @@ export const APP_VARS = [
   'GROK_WS_URL',
   'ADMIN_USERNAME',
   'ADMIN_PASSWORD',
+  'ADMIN_SETUP_TOKEN',
   'SECRET_KEY',
   'CACHE_RESET_TZ_OFFSET_MINUTES',
   'KV_CACHE_MAX_BYTES',
@@ -65,6 +66,8 @@ export function readDevVars(path = join(ROOT, '.dev.vars')) {
   }
   return vars;
 }
+
+const isLoopback = (host) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** The app's vars: .dev.vars, then shell env vars of APP_VARS, then explicit overrides. */
 export function appVars(overrides = {}) {
@@ -130,7 +133,8 @@ export async function startServer({ port = 8788, host = '127.0.0.1', persistTo =
   const shared = {
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
-    bindings: appVars(vars),
+    // Bound to loopback only, every client is on this machine: the first admin needs no setup token.
+    bindings: { ...appVars(vars), SERVED_ON_LOOPBACK: isLoopback(host) ? '1' : '' },
     d1Databases: config.d1,
     kvNamespaces: config.kv,
     // Outbound fetches go straight to the network instead of through a JS worker that strips

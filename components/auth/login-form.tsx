@@ -16,6 +16,7 @@ export function LoginForm({ next }: { next: string }) {
   const [error, setError] = React.useState<string>();
   const [lockedUntil, setLockedUntil] = React.useState<number>();
   const [pending, setPending] = React.useState(false);
+  const [needsSetupToken, setNeedsSetupToken] = React.useState(false);
   const [now, setNow] = React.useState(() => Date.now());
 
   React.useEffect(() => {
@@ -32,10 +33,15 @@ export function LoginForm({ next }: { next: string }) {
     setError(undefined);
     try {
       const res = await api<{ mustChangePassword: boolean }>('/api/admin/login', {
-        body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') },
+        body: {
+          username: String(form.get('username') ?? ''),
+          password: String(form.get('password') ?? ''),
+          ...(form.get('setupToken') ? { setupToken: String(form.get('setupToken')) } : {}),
+        },
       });
       window.location.assign(res.mustChangePassword ? `/login?change=1&next=${encodeURIComponent(next)}` : next);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'setup_token_required') setNeedsSetupToken(true);
       if (err instanceof ApiError && err.code === 'login_throttled' && err.retryAfter) {
         setLockedUntil(Date.now() + err.retryAfter * 1000);
         setNow(Date.now());
@@ -61,6 +67,15 @@ export function LoginForm({ next }: { next: string }) {
             <Label htmlFor="password">{t.login.password}</Label>
             <Input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={!!error} />
           </div>
+          {needsSetupToken && (
+            <div className="space-y-2">
+              <Label htmlFor="setupToken">{t.login.setupToken}</Label>
+              <Input id="setupToken" name="setupToken" autoComplete="one-time-code" spellCheck={false} required aria-describedby="setupToken-help" />
+              <p id="setupToken-help" className="text-muted-foreground text-xs">
+                {t.login.setupHelp}
+              </p>
+            </div>
+          )}
           {lockLeft > 0 ? <FormError>{fmt(t.login.locked, { seconds: lockLeft })}</FormError> : error && <FormError>{error}</FormError>}
         </CardContent>
         <CardFooter className="mt-6 flex-col gap-3">

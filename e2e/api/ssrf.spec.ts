@@ -80,6 +80,6 @@ test('an exhausted key is refused before its image URL is looked at', async () =
   const limited = await gateway.createKey({ name: 'e2e-ssrf-exhausted', limits: { chatPerDay: 0 } });
   const res = await rawPost('/v1/chat/completions', limited.key, endpoints[0][2](`http://127.0.0.1:${port}/a.png`));
   expect(res.status).toBe(429);
-  expect((await res.json()).error.code).toBe('chat_quota_exceeded');
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('chat_quota_exceeded');
   expect(connections).toBe(0);
 });

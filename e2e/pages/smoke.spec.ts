@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import OpenAI from 'openai';
-import { FAKE_GROK_PORT, PAGES_GATEWAY_PORT } from '../../playwright.config';
+import { FAKE_GROK_PORT, PAGES_GATEWAY_PORT, PAGES_SETUP_TOKEN } from '../../playwright.config';
 
 const BASE = `http://127.0.0.1:${PAGES_GATEWAY_PORT}`;
 const PLAIN_TEXT = 'Bonjour! That is "hello" in French.';
@@ -27,7 +27,10 @@ test('health, first login and one streamed chat under wrangler pages dev', async
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok', bindings: { db: true, kv: true } });
 
-  const login = await admin('/login', { username: 'admin', password: 'admin' });
+  // A fresh public deployment with the default password cannot be claimed without the setup token.
+  expect(await admin('/login', { username: 'admin', password: 'admin' })).toMatchObject({ status: 403, json: { error: { code: 'setup_token_required' } } });
+  expect(await admin('/login', { username: 'admin', password: 'admin', setupToken: 'guess' })).toMatchObject({ status: 403, json: { error: { code: 'setup_token_required' } } });
+  const login = await admin('/login', { username: 'admin', password: 'admin', setupToken: PAGES_SETUP_TOKEN });
   expect(login).toMatchObject({ status: 200, json: { ok: true, mustChangePassword: true } });
   expect((await admin('/password', { current: 'admin', next: 'pages-smoke-password-1' })).status).toBe(200);
 

@@ -7,73 +7,63 @@ import { GatewayError } from '@/lib/errors';
 import { parseBody, readJsonBody } from '@/lib/openai/schemas';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { clearSessionCookie, createSession, endSession } from '@/lib/auth/session';
-import {
-  clearLoginAttempts,
-  countAdmins,
-  deleteSessionsOfUser,
-  ensureFirstAdmin,
-  findAdminByName,
-  getLoginAttempt,
-  recordLoginFailure,
-  setAdminPassword,
-} from '@/lib/db/admins';
+import { deleteSessionsOfUser, findAdminByName, setAdminPassword } from '@/lib/db/admins';
+import { clientIp, throttled } from '@/lib/auth/throttle';
+import { ensureAdminExists } from './first-admin';
 import type { GatewayContext } from '@/lib/gateway/context';
 import type { AdminContext } from './guard';
 
-export const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export const loginSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+  /** Only for the first login of a fresh deployment with the default password (admin/first-admin). */
+  setupToken: z.string().max(200).optional(),
+});
 export const passwordSchema = z.object({
   current: z.string().min(1).max(200),
   next: z.string().min(8, 'the new password needs at least 8 characters').max(200),
 });
 
-/** Failures allowed before a lock; each further failure doubles the lock, up to 15 minutes. */
-const FREE_ATTEMPTS = 5;
-const BASE_LOCK_MS = 30_000;
-const MAX_LOCK_MS = 15 * 60_000;
-
-function throttleKey(req: Request, username: string) {
-  const ip = req.headers.get('cf-connecting-ip') ?? req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
-  return `${username.toLowerCase()}|${ip}`;
-}
+/** Free failures per username and address, and per username from anywhere (a spread-out guesser). */
+const PER_ADDRESS = 5;
+const PER_USERNAME = 30;
+/** Free failures of a password re-entry (token export, password change) per admin. */
+const REENTRY = 5;
 
 export async function login(req: Request, ctx: GatewayContext): Promise<Response> {
   const body = parseBody(loginSchema, await readJsonBody(req));
   const now = ctx.now();
-  const env = ctx.platform.env;
-  if ((await countAdmins(ctx.db)) === 0) {
-    await ensureFirstAdmin(ctx.db, {
-      id: crypto.randomUUID(),
-      username: env.ADMIN_USERNAME,
-      passwordHash: await hashPassword(env.ADMIN_PASSWORD),
-      mustChangePassword: true,
-      createdAt: now,
-      updatedAt: now,
-    });
-  }
-  const key = throttleKey(req, body.username);
-  const attempt = await getLoginAttempt(ctx.db, key);
-  if (attempt?.lockedUntil && attempt.lockedUntil > now) {
-    const retryAfter = Math.ceil((attempt.lockedUntil - now) / 1000);
-    throw new GatewayError('login_throttled', `Too many failed logins; try again in ${retryAfter} s`, { retryAfter });
-  }
-  const user = await findAdminByName(ctx.db, body.username);
-  // Hash even for unknown users so timing does not reveal which usernames exist.
-  const ok = user ? await verifyPassword(body.password, user.passwordHash) : (await hashPassword(body.password), false);
-  if (!user || !ok) {
-    const failures = (attempt?.failures ?? 0) + 1;
-    const lockedUntil = failures >= FREE_ATTEMPTS ? now + Math.min(MAX_LOCK_MS, BASE_LOCK_MS * 2 ** (failures - FREE_ATTEMPTS)) : null;
-    await recordLoginFailure(ctx.db, key, failures, lockedUntil, now);
-    const left = Math.max(0, FREE_ATTEMPTS - failures);
-    throw new GatewayError('unauthenticated', left ? `Wrong username or password (${left} attempts left before a temporary lock)` : 'Wrong username or password; login is temporarily locked', {
-      code: 'invalid_credentials',
-    });
-  }
-  if (attempt) await clearLoginAttempts(ctx.db, key);
+  const name = body.username.toLowerCase();
+  const rules = [
+    { key: `${name}|${clientIp(req)}`, freeAttempts: PER_ADDRESS },
+    { key: `user|${name}`, freeAttempts: PER_USERNAME },
+  ];
+  const user = await throttled(
+    ctx.db,
+    rules,
+    now,
+    async () => {
+      await ensureAdminExists(ctx, body);
+      const found = await findAdminByName(ctx.db, body.username);
+      // Hash even for unknown users so timing does not reveal which usernames exist.
+      const ok = found ? await verifyPassword(body.password, found.passwordHash) : (await hashPassword(body.password), false);
+      return ok ? found : undefined;
+    },
+    (left) =>
+      new GatewayError('unauthenticated', left ? `Wrong username or password (${left} attempts left before a temporary lock)` : 'Wrong username or password; login is temporarily locked', {
+        code: 'invalid_credentials',
+      }),
+  );
   const setCookie = await createSession(ctx.db, req, user.id, now);
   return Response.json(
     { ok: true, username: user.username, mustChangePassword: user.mustChangePassword },
     { headers: { 'set-cookie': setCookie } },
   );
+}
+
+/** The signed-in admin's password, re-entered to confirm a sensitive action; throttled like a login. */
+export function confirmPassword(ctx: AdminContext, password: string, failure: () => GatewayError): Promise<true> {
+  return throttled(ctx.db, [{ key: `reentry|${ctx.user.id}`, freeAttempts: REENTRY }], ctx.now(), async () => ((await verifyPassword(password, ctx.user.passwordHash)) ? true : undefined), failure);
 }
 
 export async function logout(req: Request, ctx: AdminContext): Promise<Response> {
@@ -87,9 +77,7 @@ export async function me(ctx: AdminContext): Promise<Response> {
 
 export async function changePassword(req: Request, ctx: AdminContext): Promise<Response> {
   const body = parseBody(passwordSchema, await readJsonBody(req));
-  if (!(await verifyPassword(body.current, ctx.user.passwordHash))) {
-    throw new GatewayError('invalid_request', 'The current password is wrong', { param: 'current', code: 'wrong_password' });
-  }
+  await confirmPassword(ctx, body.current, () => new GatewayError('invalid_request', 'The current password is wrong', { param: 'current', code: 'wrong_password' }));
   if (body.next === body.current) throw new GatewayError('invalid_request', 'The new password must differ from the current one', { param: 'next' });
   const now = ctx.now();
   await setAdminPassword(ctx.db, ctx.user.id, await hashPassword(body.next), now);

@@ -11,7 +11,7 @@ import { fetchRateLimits } from '@/lib/grok/client';
 import { buildRateLimitPayload } from '@/lib/grok/payload';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
 import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/util/crypto';
-import { verifyPassword } from '@/lib/auth/password';
+import { confirmPassword } from './account';
 import {
   allTokens,
   applyTokenPatch,
@@ -182,9 +182,9 @@ export async function batch(req: Request, ctx: AdminContext): Promise<Response> 
 /** Raw tokens leave the server only after the admin re-enters the password. */
 export async function exportTokens(req: Request, ctx: AdminContext): Promise<Response> {
   const password = req.headers.get('x-confirm-password') ?? '';
-  if (!password || !(await verifyPassword(password, ctx.user.passwordHash))) {
-    throw new GatewayError('forbidden', 'Re-enter the admin password (header X-Confirm-Password) to export tokens', { code: 'password_required' });
-  }
+  const required = () => new GatewayError('forbidden', 'Re-enter the admin password (header X-Confirm-Password) to export tokens', { code: 'password_required' });
+  if (!password) throw required();
+  await confirmPassword(ctx, password, required);
   const rows = await allTokens(ctx.db);
   const lines = await Promise.all(rows.map((r) => decryptSecret(ctx.secret, r.tokenEnc)));
   return new Response(lines.join('\n') + (lines.length ? '\n' : ''), {

@@ -1,5 +1,5 @@
 /** @module db/admins — admin users, sessions and login throttling. */
-import { and, count, eq, gt } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { adminUsers, loginAttempts, sessions, type AdminUserRow } from './schema';
 
@@ -44,18 +44,34 @@ export async function deleteSessionsOfUser(db: Db, userId: string): Promise<void
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function getLoginAttempt(db: Db, key: string) {
-  const [row] = await db.select().from(loginAttempts).where(eq(loginAttempts.key, key));
+/**
+ * Charges one attempt on `key` before the password is checked, so parallel guesses during one PBKDF2 round
+ * each count; a key that is locked is not charged further. Returns the count and the lock as they now stand.
+ */
+export async function chargeLoginAttempt(db: Db, key: string, now: number) {
+  const [row] = await db
+    .insert(loginAttempts)
+    .values({ key, failures: 1, lockedUntil: null, updatedAt: now })
+    .onConflictDoUpdate({
+      target: loginAttempts.key,
+      set: { failures: sql`CASE WHEN ${loginAttempts.lockedUntil} > ${now} THEN ${loginAttempts.failures} ELSE ${loginAttempts.failures} + 1 END`, updatedAt: now },
+    })
+    .returning({ failures: loginAttempts.failures, lockedUntil: loginAttempts.lockedUntil });
   return row;
 }
 
-export async function recordLoginFailure(db: Db, key: string, failures: number, lockedUntil: number | null, now: number) {
+/** Locks `key` until `until` unless a parallel failure already locked it for longer. */
+export async function lockLoginKey(db: Db, key: string, until: number): Promise<void> {
   await db
-    .insert(loginAttempts)
-    .values({ key, failures, lockedUntil, updatedAt: now })
-    .onConflictDoUpdate({ target: loginAttempts.key, set: { failures, lockedUntil, updatedAt: now } });
+    .update(loginAttempts)
+    .set({ lockedUntil: sql`max(coalesce(${loginAttempts.lockedUntil}, 0), ${until})` })
+    .where(eq(loginAttempts.key, key));
 }
 
-export async function clearLoginAttempts(db: Db, key: string) {
-  await db.delete(loginAttempts).where(eq(loginAttempts.key, key));
+export async function clearLoginAttempts(db: Db, keys: string[]) {
+  await db.delete(loginAttempts).where(inArray(loginAttempts.key, keys));
+}
+
+export async function pruneLoginAttempts(db: Db, before: number) {
+  await db.delete(loginAttempts).where(and(lt(loginAttempts.updatedAt, before), or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, before))));
 }

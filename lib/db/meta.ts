@@ -11,3 +11,7 @@ export async function getMeta(db: Db, key: string): Promise<{ value: string; upd
   const [row] = await db.select({ value: meta.value, updatedAt: meta.updatedAt }).from(meta).where(eq(meta.key, key));
   return row;
 }
+
+export async function deleteMeta(db: Db, key: string): Promise<void> {
+  await db.delete(meta).where(eq(meta.key, key));
+}
