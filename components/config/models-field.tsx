@@ -6,8 +6,9 @@ import { Collapsible, CollapsibleContent, CollapsibleTrigger } from '@/component
 import { FormError } from '@/components/auth/form-error';
 import { useI18n } from '@/components/i18n-provider';
 import type { ModelEntry } from '@/lib/catalog/models';
+import { ModelTable } from './model-table';
 
-/** The `models` overrides as JSON, with the default catalog for reference. */
+/** The `models` overrides as JSON, with the default catalog (upstream mode and tier per id) for reference. */
 export function ModelsField({ text, error, onChange, defaults }: { text: string; error?: string; onChange: (text: string) => void; defaults: readonly ModelEntry[] }) {
   const { t } = useI18n();
   const meta = t.config.fields.models;
@@ -30,15 +31,11 @@ export function ModelsField({ text, error, onChange, defaults }: { text: string;
       />
       {error && <FormError id="setting-models-error">{error}</FormError>}
       <Collapsible>
-        <CollapsibleTrigger className="text-muted-foreground text-xs underline underline-offset-4">{t.config.groups.models} ({defaults.length})</CollapsibleTrigger>
+        <CollapsibleTrigger data-testid="model-table-toggle" className="text-muted-foreground text-xs underline underline-offset-4">{t.config.groups.models} ({defaults.length})</CollapsibleTrigger>
         <CollapsibleContent>
-          <ul className="text-muted-foreground mt-2 grid gap-x-4 gap-y-1 font-mono text-xs sm:grid-cols-2 lg:grid-cols-3">
-            {defaults.map((m) => (
-              <li key={m.id}>
-                {m.id} <span className="opacity-60">· {m.kind}{m.tier === 'super' ? ' · super' : ''}</span>
-              </li>
-            ))}
-          </ul>
+          <div className="mt-2">
+            <ModelTable models={defaults} />
+          </div>
         </CollapsibleContent>
       </Collapsible>
     </div>

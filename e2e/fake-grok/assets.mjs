@@ -1,5 +1,5 @@
 // Media bytes served on the asset paths (E12, spec §1, §5.9): uploaded files,
-// the generated images/videos named by the fixtures, images issued by the
+// the generated images/videos named by the fixtures and transcripts, images issued by the
 // Imagine WebSocket (`/imagine-public/images/<id>.jpg`), and large benchmark
 // images; plus HTTP Range handling.
 import { fixtureMediaPaths } from './fixtures.mjs';

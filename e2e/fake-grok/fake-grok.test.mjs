@@ -169,6 +169,46 @@ test('generated media from the fixtures are served', async () => {
   assert.equal((await fetch(`${fake.url}/users/nope/image.jpg`, { headers })).status, 404);
 });
 
+/** Decoded generated-image cards of a stream, in order (`cardAttachment.jsonData`). */
+const cardsOf = (frames) =>
+  frames.map((f) => f.result?.response?.cardAttachment?.jsonData).filter(Boolean).map((j) => JSON.parse(j));
+
+test('card-image scenarios: announced cards, split placeholders, final chunks; their image paths are served', async () => {
+  const headers = { cookie: 'sso=tok-a' };
+  const frames = framesOf(await (await post(E1, { message: 'Image Generation: x #scenario:card-image', modeId: 'fast' })).text());
+  const cards = cardsOf(frames);
+  assert.deepEqual(cards.slice(0, 2).map((c) => c.image_chunk), [null, null]);
+  for (const c of cards) assert.deepEqual([c.type, c.cardType], ['render_generated_image', 'generated_image_card']);
+  const finals = cards.filter((c) => c.image_chunk?.progress === 100);
+  assert.equal(finals.length, 2);
+  assert.equal(new Set(finals.map((c) => c.id)).size, 2);
+  const answer = answerOf(frames);
+  for (const c of finals) {
+    assert.ok(answer.includes(`<grok:render card_id="${c.id}"`), 'one placeholder per card');
+    assert.equal(c.image_chunk.moderated, false);
+    const img = await fetch(`${fake.url}/${c.image_chunk.imageUrl}`, { headers });
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/jpeg');
+    await img.arrayBuffer();
+  }
+  // Placeholders are cut mid-tag across tokens.
+  assert.ok(frames.some((f) => /^<grok:render[^>]*$/.test(f.result?.response?.token ?? '')));
+  const mr = frames.find((f) => f.result?.response?.modelResponse).result.response.modelResponse;
+  assert.deepEqual(mr.generatedImageUrls, []);
+  assert.deepEqual(mr.cardAttachmentsJson.map((j) => JSON.parse(j)), finals);
+
+  const moderated = cardsOf(framesOf(await (await post(E1, { message: 'x #scenario:card-image-moderated:1', modeId: 'fast' })).text()));
+  assert.deepEqual(
+    moderated.filter((c) => c.image_chunk?.progress === 100).map((c) => c.image_chunk.moderated),
+    [true, false],
+  );
+  const failed = cardsOf(framesOf(await (await post(E1, { message: 'x #scenario:card-image-failed', modeId: 'fast' })).text()));
+  assert.deepEqual(
+    failed.filter((c) => c.image_chunk?.progress === 100).map((c) => [c.image_chunk.systemErrCode, c.image_chunk.imageUrl]),
+    [['rate_limit', ''], ['rate_limit', '']],
+  );
+});
+
 test('missing, revoked and blocked cookies are refused', async () => {
   const missing = await post(E1, { message: 'hi', ...PROFILE_A }, { cookie: null });
   assert.equal(missing.status, 401);

@@ -318,12 +318,40 @@ function video(ctx) {
   return ndjson(frames(list));
 }
 
+/**
+ * Card-based image generation (transcripts/card-image.ndjson): two generated-image cards announced with
+ * `image_chunk: null`, their `<grok:render>` placeholders cut mid-tag, rising progress, final chunks with
+ * the image paths, `cardAttachmentsJson` in `modelResponse`. `edit` replaces the final (100 %) chunk of
+ * the first `count` cards, in the stream and in `cardAttachmentsJson` alike.
+ */
+function cardImage(ctx, { count = 0, edit = (chunk) => chunk } = {}) {
+  const list = replay('cardImage', ctx);
+  const order = [];
+  const rewrite = (json) => {
+    const card = JSON.parse(json);
+    if (!order.includes(card.id)) order.push(card.id);
+    if (order.indexOf(card.id) >= count || card.image_chunk?.progress !== 100) return json;
+    return JSON.stringify({ ...card, image_chunk: edit(card.image_chunk) });
+  };
+  for (const f of list) {
+    const r = f.result?.response;
+    if (r?.cardAttachment) r.cardAttachment.jsonData = rewrite(r.cardAttachment.jsonData);
+    if (r?.modelResponse) r.modelResponse.cardAttachmentsJson = r.modelResponse.cardAttachmentsJson.map(rewrite);
+  }
+  return ndjson(frames(list));
+}
+
 /** name -> (ctx, arg) => plan. ctx = {body, message, model}. */
 const SCENARIOS = {
   plain: (ctx) => ndjson(frames(replay('plain', ctx))),
   thinking: (ctx) => ndjson(frames(replay('thinking', ctx))),
   'error-midstream': (ctx) => ndjson(frames(replay('errorMidstream', ctx))),
   image: (ctx) => ndjson(frames(replay('image', ctx))),
+  'card-image': (ctx) => cardImage(ctx),
+  // The moderated final chunk keeps its imageUrl: only `moderated:true` says the image must not be shown.
+  'card-image-moderated': (ctx, arg) => cardImage(ctx, { count: intArg(arg, 2), edit: (c) => ({ ...c, moderated: true }) }),
+  'card-image-failed': (ctx, arg) =>
+    cardImage(ctx, { count: 2, edit: (c) => ({ ...c, imageUrl: '', systemErrCode: arg ?? 'rate_limit' }) }),
   video,
   echo,
   say,

@@ -45,3 +45,12 @@ export async function removeOne(ctx: AdminContext, key: string): Promise<Respons
 export async function purge(ctx: AdminContext): Promise<Response> {
   return Response.json({ ok: true, deleted: await purgeCache(ctx.platform.bindings.KV_CACHE) });
 }
+
+/** The cache key from its URL path segments; bad percent-encoding is the client's mistake (400), not a 500. */
+export function keyFromPath(segments: string[]): string {
+  try {
+    return segments.map(decodeURIComponent).join('/');
+  } catch {
+    throw new GatewayError('invalid_request', 'The cache key in the path is not valid percent-encoding', { code: 'invalid_cache_key' });
+  }
+}

@@ -1,7 +1,7 @@
 /** @module anthropic/schemas — `POST /v1/messages` request, converted to the internal chat form. */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import type { ChatMessage } from '@/lib/openai/schemas';
+import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -23,11 +23,11 @@ const otherBlock = z.looseObject({ type: z.string() });
 const block = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]);
 
 export const messagesRequestSchema = z.looseObject({
-  model: z.string().min(1, 'model is required'),
+  model: z.string().min(1, 'model is required').max(MODEL_MAX, `model is at most ${MODEL_MAX} characters`),
   max_tokens: z.number().int().positive('max_tokens must be positive'),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
   // Claude Code sends `role: "system"` items among the turns; they join the system text in order.
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(block)]) })).min(1, 'messages must not be empty'),
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(block)]) })).min(1, 'messages must not be empty').max(MAX_MESSAGES, `at most ${MAX_MESSAGES} messages`),
   tools: z.array(z.looseObject({ name: z.string().min(1).max(128), description: z.string().optional(), input_schema: z.unknown().optional() })).max(128).optional(),
   tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() }).optional(),
   stream: z.boolean().optional(),

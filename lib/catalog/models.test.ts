@@ -95,3 +95,83 @@ describe('buildCatalog', () => {
     expect(c.resolve('grok-3')?.id).toBe('grok-3');
   });
 });
+
+describe('newest reference ids (spec §4.5)', () => {
+  const c = buildCatalog([]);
+
+  // id → mode (Profile B/C), Profile A fields, tier, bucket, units, kind, image method.
+  const expected = [
+    ['grok-chat-fast', { modeId: 'fast', modelName: 'grok-4-1-thinking-1129', modelMode: 'MODEL_MODE_FAST', tier: 'basic', bucket: 'default', units: 1, kind: 'chat' }],
+    ['grok-chat-auto', { modeId: 'auto', modelName: 'grok-4', modelMode: 'MODEL_MODE_AUTO', tier: 'super', bucket: 'default', units: 1, kind: 'chat' }],
+    ['grok-chat-expert', { modeId: 'expert', modelName: 'grok-4-1-thinking-1129', modelMode: 'MODEL_MODE_EXPERT', tier: 'super', bucket: 'default', units: 4, kind: 'chat' }],
+    ['grok-chat-heavy', { modeId: 'heavy', modelName: 'grok-4', modelMode: 'MODEL_MODE_HEAVY', rateLimitModel: 'grok-4-heavy', tier: 'super', bucket: 'heavy', units: 4, kind: 'chat' }],
+    ['grok-imagine-image-lite', { modeId: 'fast', modelName: 'grok-3', modelMode: 'MODEL_MODE_FAST', tier: 'basic', units: 4, kind: 'image', imageMethod: 'legacy' }],
+    ['grok-imagine-image', { modeId: 'fast', modelName: 'grok-3', modelMode: 'MODEL_MODE_FAST', tier: 'basic', units: 4, kind: 'image', imageMethod: 'imagine_ws' }],
+    ['grok-imagine-image-2.0', { modeId: 'fast', modelName: 'grok-3', modelMode: 'MODEL_MODE_FAST', tier: 'basic', units: 4, kind: 'image', imageMethod: 'imagine_ws_pro' }],
+    ['grok-imagine-image-edit', { modelName: 'imagine-image-edit', modelMode: 'MODEL_MODE_FAST', rateLimitModel: 'grok-3', tier: 'basic', units: 4, kind: 'image_edit' }],
+    ['grok-imagine-video', { modelName: 'imagine-video-gen', modelMode: 'MODEL_MODE_FAST', rateLimitModel: 'grok-3', tier: 'basic', units: 4, kind: 'video' }],
+  ] as const;
+
+  for (const [id, fields] of expected) {
+    it(`${id}: ${fields.kind}, ${'modeId' in fields ? `mode ${fields.modeId}` : fields.modelName}, ${fields.tier}, ${fields.units} units`, () => {
+      const m = c.resolve(id);
+      expect(m).toMatchObject({ id, enabled: true, aliases: [], ...fields });
+      if (!('modeId' in fields)) expect(m?.modeId).toBeUndefined();
+      if (!('imageMethod' in fields)) expect(m?.imageMethod).toBeUndefined();
+    });
+  }
+
+  it('edit and video ids have no mode id, like their grok-imagine-1.0 equivalents (Profile B sends modelName)', () => {
+    for (const [id, old] of [
+      ['grok-imagine-image-edit', 'grok-imagine-1.0-edit'],
+      ['grok-imagine-video', 'grok-imagine-1.0-video'],
+    ] as const) {
+      const { modeId, kind, tier, bucket, units } = c.resolve(old)!;
+      expect(c.resolve(id)).toMatchObject({ kind, tier, bucket, units });
+      expect(c.resolve(id)!.modeId).toBe(modeId);
+    }
+  });
+
+  it('grok-chat-heavy shares the heavy bucket and the ssoSuper tier with grok-4-heavy', () => {
+    const heavy = c.resolve('grok-4-heavy')!;
+    expect(c.resolve('grok-chat-heavy')).toMatchObject({ tier: heavy.tier, bucket: heavy.bucket, units: heavy.units, modeId: heavy.modeId, rateLimitModel: heavy.rateLimitModel });
+  });
+
+  it('every id of the original project is still there, unchanged in upstream fields, units and tier', () => {
+    const original = {
+      'grok-3': ['grok-3', 'MODEL_MODE_GROK_3', undefined, 1, 'basic'],
+      'grok-3-mini': ['grok-3', 'MODEL_MODE_GROK_3_MINI_THINKING', undefined, 1, 'basic'],
+      'grok-3-thinking': ['grok-3', 'MODEL_MODE_GROK_3_THINKING', undefined, 1, 'basic'],
+      'grok-4': ['grok-4', 'MODEL_MODE_GROK_4', undefined, 1, 'basic'],
+      'grok-4-mini': ['grok-4-mini', 'MODEL_MODE_GROK_4_MINI_THINKING', undefined, 1, 'basic'],
+      'grok-4-thinking': ['grok-4', 'MODEL_MODE_GROK_4_THINKING', undefined, 1, 'basic'],
+      'grok-4-heavy': ['grok-4', 'MODEL_MODE_HEAVY', 'heavy', 4, 'super'],
+      'grok-4.1-mini': ['grok-4-1-thinking-1129', 'MODEL_MODE_GROK_4_1_MINI_THINKING', 'expert', 1, 'basic'],
+      'grok-4.1-fast': ['grok-4-1-thinking-1129', 'MODEL_MODE_FAST', 'fast', 1, 'basic'],
+      'grok-4.1-expert': ['grok-4-1-thinking-1129', 'MODEL_MODE_EXPERT', 'expert', 4, 'basic'],
+      'grok-4.1-thinking': ['grok-4-1-thinking-1129', 'MODEL_MODE_GROK_4_1_THINKING', 'expert', 4, 'basic'],
+      'grok-imagine-1.0': ['grok-3', 'MODEL_MODE_FAST', 'fast', 4, 'basic'],
+      'grok-imagine-1.0-edit': ['imagine-image-edit', 'MODEL_MODE_FAST', undefined, 4, 'basic'],
+      'grok-imagine-1.0-video': ['grok-3', 'MODEL_MODE_FAST', undefined, 4, 'basic'],
+    } as const;
+    for (const [id, [modelName, modelMode, modeId, units, tier]] of Object.entries(original)) {
+      const m = c.resolve(id);
+      expect(m, id).toMatchObject({ id, modelName, modelMode, units, tier });
+      expect(m!.modeId, id).toBe(modeId);
+      expect(m!.imageMethod, id).toBeUndefined();
+    }
+  });
+
+  it('ids are unique and the new ones follow the old ones in the list', () => {
+    const ids = c.list.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.indexOf('grok-chat-fast')).toBeGreaterThan(ids.indexOf('grok-imagine-1.0-video'));
+    expect(ids.slice(-9)).toEqual(expected.map(([id]) => id));
+  });
+
+  it('an override can move an image model to another method', () => {
+    const moved = buildCatalog([modelOverrideSchema.parse({ id: 'grok-imagine-image', imageMethod: 'legacy' })]);
+    expect(moved.resolve('grok-imagine-image')).toMatchObject({ imageMethod: 'legacy', kind: 'image', units: 4 });
+    expect(modelOverrideSchema.safeParse({ id: 'grok-imagine-image', imageMethod: 'websocket' }).success).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * @module catalog/models
- * The model catalog (spec §4.1, §4.3, §4.6) as data. Defaults live here; the `models` setting can add,
+ * The model catalog (spec §4.1, §4.3, §4.5, §4.6) as data. Defaults live here; the `models` setting can add,
  * rename or disable entries without a redeploy.
  */
 import { z } from 'zod';
@@ -23,6 +23,12 @@ const modelFields = {
   /** Which account quota bucket the model draws from. */
   bucket: z.enum(['default', 'heavy']),
   kind: z.enum(['chat', 'image', 'image_edit', 'video']),
+  /**
+   * Image models only: how `/v1/images/generations` produces the images — `legacy` (chat rounds, §6.1),
+   * `imagine_ws` (Imagine WebSocket, §6.2) or `imagine_ws_pro` (the same with `enable_pro`). Absent: the
+   * `image_generation_method` setting decides.
+   */
+  imageMethod: z.enum(['legacy', 'imagine_ws', 'imagine_ws_pro']).optional(),
   thinks: z.boolean(),
   aliases: z.array(z.string()),
   enabled: z.boolean(),
@@ -69,6 +75,18 @@ const DEFS: Def[] = [
   { id: 'grok-imagine-1.0', displayName: 'Grok Imagine 1.0', a: ['grok-3', 'MODEL_MODE_FAST'], modeId: 'fast', rl: 'grok-3', units: 4, kind: 'image' },
   { id: 'grok-imagine-1.0-edit', displayName: 'Grok Imagine 1.0 Edit', a: ['imagine-image-edit', 'MODEL_MODE_FAST'], rl: 'grok-3', units: 4, kind: 'image_edit' },
   { id: 'grok-imagine-1.0-video', displayName: 'Grok Imagine 1.0 Video', a: ['grok-3', 'MODEL_MODE_FAST'], rl: 'grok-3', units: 4, kind: 'video' },
+  // The newest reference's ids (spec §4.5). Upstream they name only a mode; the Profile A fields are the
+  // same mode's equivalents from §4.1/§4.3, and units, bucket and tier follow the older ids of that mode.
+  { id: 'grok-chat-fast', displayName: 'Grok Chat Fast', a: ['grok-4-1-thinking-1129', 'MODEL_MODE_FAST'], modeId: 'fast' },
+  { id: 'grok-chat-auto', displayName: 'Grok Chat Auto', a: ['grok-4', 'MODEL_MODE_AUTO'], modeId: 'auto', tier: 'super', thinks: true },
+  { id: 'grok-chat-expert', displayName: 'Grok Chat Expert', a: ['grok-4-1-thinking-1129', 'MODEL_MODE_EXPERT'], modeId: 'expert', units: 4, tier: 'super', thinks: true },
+  { id: 'grok-chat-heavy', displayName: 'Grok Chat Heavy', a: ['grok-4', 'MODEL_MODE_HEAVY'], modeId: 'heavy', rl: 'grok-4-heavy', units: 4, tier: 'super', bucket: 'heavy', thinks: true },
+  // Media ids take the paths of their grok-imagine-1.0 equivalents; only the image method differs.
+  { id: 'grok-imagine-image-lite', displayName: 'Grok Imagine Image Lite', a: ['grok-3', 'MODEL_MODE_FAST'], modeId: 'fast', rl: 'grok-3', units: 4, kind: 'image', imageMethod: 'legacy' },
+  { id: 'grok-imagine-image', displayName: 'Grok Imagine Image', a: ['grok-3', 'MODEL_MODE_FAST'], modeId: 'fast', rl: 'grok-3', units: 4, kind: 'image', imageMethod: 'imagine_ws' },
+  { id: 'grok-imagine-image-2.0', displayName: 'Grok Imagine Image 2.0', a: ['grok-3', 'MODEL_MODE_FAST'], modeId: 'fast', rl: 'grok-3', units: 4, kind: 'image', imageMethod: 'imagine_ws_pro' },
+  { id: 'grok-imagine-image-edit', displayName: 'Grok Imagine Image Edit', a: ['imagine-image-edit', 'MODEL_MODE_FAST'], rl: 'grok-3', units: 4, kind: 'image_edit' },
+  { id: 'grok-imagine-video', displayName: 'Grok Imagine Video', a: ['imagine-video-gen', 'MODEL_MODE_FAST'], rl: 'grok-3', units: 4, kind: 'video' },
 ];
 
 export const DEFAULT_MODELS: readonly ModelEntry[] = DEFS.map(({ a, rl, ...rest }) =>

@@ -51,7 +51,7 @@ function imagineTransport(job: ImageJob, count: number): Transport {
     const opened = await openImagine(
       { fetch: ctx.grok.fetch, wsUrl: ctx.platform.env.GROK_WS_URL, origin: new URL(ctx.grok.baseUrl).origin, headers: ctx.grok.headers },
       raw,
-      { prompt: job.prompt, aspectRatio: job.aspectRatio, count },
+      { prompt: job.prompt, aspectRatio: job.aspectRatio, count, pro: job.model.imageMethod === 'imagine_ws_pro' },
       {
         signal,
         handshakeTimeoutMs: 20_000,
@@ -130,7 +130,7 @@ const fallsBack = (e: unknown) => e instanceof GatewayError && e.status >= 500;
 export async function* generateImages(ctx: GatewayContext, job: ImageJob): AsyncGenerator<ImageProgress> {
   const seen = new Set<string>();
   let delivered = 0;
-  const useImagine = ctx.settings.image_generation_method === 'imagine_ws' && job.model.kind === 'image';
+  const useImagine = job.model.kind === 'image' && (job.model.imageMethod ?? ctx.settings.image_generation_method) !== 'legacy';
   let failure: unknown;
 
   const drain = async function* (source: AsyncGenerator<ImageProgress>): AsyncGenerator<ImageProgress> {

@@ -12,10 +12,12 @@ export function mediaLink(ctx: GatewayContext, origin: string, path: string, tok
   return signMediaUrl(path, { origin, secret: ctx.secret, tokenId, ttlSeconds: ctx.settings.media_link_ttl_hours * 3600, now: ctx.now() });
 }
 
-const isMedia = (e: GrokEvent) => e.type === 'image_progress' || e.type === 'video_progress' || e.type === 'image' || e.type === 'video';
+const isMedia = (e: GrokEvent) =>
+  e.type === 'image_progress' || e.type === 'video_progress' || e.type === 'image' || e.type === 'video' || e.type === 'image_failed';
 
 /**
- * Wraps event batches for the chat encoders: `image`/`video` become text, progress becomes thinking.
+ * Wraps event batches for the chat encoders: `image`/`video` become text, progress (and an image that will
+ * not come) becomes thinking.
  * Batches without media pass through untouched (the common case costs one scan per batch).
  * `owner` names the account serving the current attempt (its cookie is needed to fetch the media later).
  */
@@ -41,6 +43,9 @@ export async function* chatMediaEvents(
           out.push({ type: 'thinking', text: `Image ${event.index + 1}: ${event.progress}%\n` });
           break;
         }
+        case 'image_failed':
+          out.push({ type: 'thinking', text: `Image ${event.index + 1}: ${event.failure.kind === 'moderated' ? 'moderated' : 'failed'}\n` });
+          break;
         case 'video_progress':
           out.push({ type: 'thinking', text: `Video: ${event.progress}%\n` });
           break;

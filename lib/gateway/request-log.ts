@@ -1,7 +1,8 @@
 /**
  * @module gateway/request-log
  * One log row per API request, written with `waitUntil` after the response (or the stream) ended. Ids are
- * random UUIDs, so concurrent requests never collide. Prompts are never stored.
+ * random UUIDs, so concurrent requests never collide. Prompts are never stored; requests refused for a
+ * missing or wrong key are not logged.
  */
 import { insertLog } from '@/lib/db/logs';
 import type { NewRequestLog } from '@/lib/db/schema';
@@ -54,6 +55,11 @@ export function createRequestLog(
     finish: write,
     fail(error, extra) {
       const e = toGatewayError(error);
+      // A caller without a valid key gets its 401 but no row: otherwise anyone could fill D1 with rows.
+      if (e.status === 401 && !fields.keyId && !fields.keyName) {
+        written = true;
+        return;
+      }
       write(e.status, e.code, { error: e.message.slice(0, 500), ...extra });
     },
   };

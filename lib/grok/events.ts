@@ -1,12 +1,13 @@
 /**
  * @module grok/events
  * Frames → internal events (spec §5.2–§5.6). The mapper is stateful per upstream answer: it tracks the
- * thinking/answer phase, caches cards for `<grok:render>` citations and knows when the answer is complete.
+ * thinking/answer phase, caches cards for `<grok:render>` citations, follows generated-image cards
+ * (§5.3 `cardAttachment`, §6.1 "newer" form) and knows when the answer is complete.
  * It knows nothing about OpenAI; wire encoders in lib/openai (and later lib/anthropic, lib/responses)
  * consume these events.
  */
 import type { Frame } from './ndjson';
-import { classifyInBandError, type UpstreamFailure } from './errors';
+import { classifyInBandError, upstreamFailure, type UpstreamFailure } from './errors';
 import { createMarkupBuffer, type MarkupRenderer } from './markup';
 
 export type GrokEvent =
@@ -17,6 +18,11 @@ export type GrokEvent =
   | { type: 'image_progress'; index: number; progress: number }
   /** `path` is what upstream returned: a relative asset path or an absolute URL. */
   | { type: 'image'; index: number; path: string; b64?: string }
+  /**
+   * One image of the answer will not come (a moderated or failed generated-image card). Not terminal: the
+   * answer goes on; when no image at all was produced the answer ends with an `error` event instead.
+   */
+  | { type: 'image_failed'; index: number; failure: UpstreamFailure }
   | { type: 'video_progress'; progress: number }
   | { type: 'video'; path: string; thumbnailPath?: string }
   | { type: 'error'; failure: UpstreamFailure }
@@ -45,6 +51,21 @@ function resultsOf(v: unknown): Obj[] {
   return [];
 }
 
+/** Render types of a generated-image card (§5.3); its `cardType` is `generated_image_card`. */
+const IMAGE_CARD_TYPES = new Set(['render_generated_image', 'render_file']);
+const isImageCard = (card: Obj) => card.cardType === 'generated_image_card' || IMAGE_CARD_TYPES.has(card.type as string);
+
+/** State of one generated-image card, keyed by card id. */
+interface ImageCard {
+  index: number;
+  progress: number;
+  /** The image arrived, or the card failed: later chunks of it change nothing. */
+  settled: boolean;
+}
+
+/** `image_chunk.systemErrCode` (e.g. `rate_limit`) as the in-band error it stands for (§7.3). */
+const systemError = (code: string) => classifyInBandError({ message: `generated image failed: ${code.replace(/[_-]+/g, ' ')} (${code})` });
+
 export interface FrameMapper {
   map(frame: Frame): GrokEvent[];
   /** Call at the end of the body: releases held text and reports a truncated answer. */
@@ -63,6 +84,10 @@ export function createFrameMapper(): FrameMapper {
   const announcedCitations = new Set<string>();
   let lastRenderedCitation = '';
   const imagesDone = new Set<string>();
+  /** Raw `jsonData` strings already handled: a card repeated in `cardAttachmentsJson` is not parsed again. */
+  const seenCardJson = new Set<string>();
+  const imageCards = new Map<string, ImageCard>();
+  const imageFailures: UpstreamFailure[] = [];
   let videoProgress = -1;
   let videoDone = false;
 
@@ -109,16 +134,70 @@ export function createFrameMapper(): FrameMapper {
     out.push({ type: 'error', failure: f });
   };
 
-  const onCard = (jsonData: unknown) => {
-    let card: unknown = jsonData;
-    if (typeof jsonData === 'string') {
+  /** A generated-image card's chunk (§5.3): progress, the final image, or why it will not come. */
+  const imageCard = (out: GrokEvent[], id: string, card: Obj) => {
+    let state = imageCards.get(id);
+    if (!state) {
+      state = { index: imageCards.size, progress: -1, settled: false };
+      imageCards.set(id, state);
+    }
+    if (state.settled) return;
+    const { index } = state;
+    const chunk = card.image_chunk ?? card.imageChunk;
+    if (!isObj(chunk)) {
+      // The announcing frame (`image_chunk: null`): generation has started.
+      if (state.progress < 0) {
+        state.progress = 0;
+        out.push({ type: 'image_progress', index, progress: 0 });
+      }
+      return;
+    }
+    const errCode = str(chunk.systemErrCode);
+    if (chunk.moderated === true || errCode) {
+      state.settled = true;
+      const failure = chunk.moderated === true ? upstreamFailure('moderated', `generated image ${index + 1} was content-moderated`) : systemError(errCode!);
+      imageFailures.push(failure);
+      out.push({ type: 'image_failed', index, failure });
+      return;
+    }
+    const progress = num(chunk.progress) ?? 0;
+    const path = progress >= 100 ? usableMediaPath(chunk.imageUrl ?? chunk.image_url ?? chunk.url) : undefined;
+    if (path) {
+      state.settled = true;
+      if (imagesDone.has(path)) return;
+      imagesDone.add(path);
+      out.push({ type: 'image_progress', index, progress: 100 }, { type: 'image', index, path });
+    } else if (Math.min(progress, 99) > state.progress) {
+      // 100 % without a URL yet counts as 99: the URL may follow in a later chunk.
+      state.progress = Math.min(progress, 99);
+      out.push({ type: 'image_progress', index, progress: state.progress });
+    }
+  };
+
+  /** One `cardAttachment` entry: `{jsonData}` with a JSON string or an object, or a bare card (§5.3, CY-4). */
+  const onCard = (out: GrokEvent[], entry: unknown) => {
+    let card: unknown = isObj(entry) && 'jsonData' in entry ? entry.jsonData : entry;
+    if (typeof card === 'string') {
+      if (seenCardJson.has(card)) return;
+      seenCardJson.add(card);
       try {
-        card = JSON.parse(jsonData);
+        card = JSON.parse(card);
       } catch {
         return;
       }
     }
-    if (isObj(card) && typeof card.id === 'string') cards.set(card.id, card);
+    if (!isObj(card) || typeof card.id !== 'string') return;
+    cards.set(card.id, card);
+    if (isImageCard(card)) imageCard(out, card.id, card);
+  };
+
+  /**
+   * Once the answer is over: image cards were announced, none produced an image and some failed → the
+   * answer failed (a moderated card first: it is the request's doing, and retrying will not help).
+   */
+  const settleImageCards = (out: GrokEvent[]) => {
+    if (!imageFailures.length || imagesDone.size) return;
+    fail(out, imageFailures.find((f) => f.kind === 'moderated') ?? imageFailures[0]);
   };
 
   const searchResults = (out: GrokEvent[], r: Obj, thinking: boolean) => {
@@ -179,7 +258,7 @@ export function createFrameMapper(): FrameMapper {
     complete = true;
     const err = str(mr.error);
     if (err) return fail(out, classifyInBandError({ message: err }));
-    for (const card of Array.isArray(mr.cardAttachmentsJson) ? mr.cardAttachmentsJson : []) onCard(card);
+    if (Array.isArray(mr.cardAttachmentsJson)) for (const card of mr.cardAttachmentsJson) onCard(out, card);
     if (Array.isArray(mr.generatedImageUrls)) {
       mr.generatedImageUrls.forEach((u, index) => {
         const path = usableMediaPath(u);
@@ -198,6 +277,7 @@ export function createFrameMapper(): FrameMapper {
     }
     const model = str(mr.model);
     if (model) out.push({ type: 'meta', model });
+    settleImageCards(out);
   };
 
   return {
@@ -232,8 +312,8 @@ export function createFrameMapper(): FrameMapper {
         const fingerprint = str(r.llmInfo.modelHash);
         out.push({ type: 'meta', fingerprint, responseId: str(r.responseId) });
       }
-      if (isObj(r.cardAttachment)) onCard(r.cardAttachment.jsonData);
-      if (Array.isArray(r.cardAttachments)) for (const c of r.cardAttachments) if (isObj(c)) onCard(c.jsonData);
+      if (isObj(r.cardAttachment)) onCard(out, r.cardAttachment);
+      if (Array.isArray(r.cardAttachments)) for (const c of r.cardAttachments) onCard(out, c);
 
       const tag = str(r.messageTag);
       const thinking = r.isThinking === true || (r.isThinking === undefined && !!r.messageStepId && tag !== 'final');
@@ -259,6 +339,7 @@ export function createFrameMapper(): FrameMapper {
       if (thought && !answerStarted) out.push({ type: 'thinking', text: thought });
       const said = answerBuf.flush();
       if (said) out.push({ type: 'text', text: said });
+      settleImageCards(out);
       return out;
     },
   };

@@ -5,6 +5,12 @@
  */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
+import { readAtMost } from '@/lib/util/stream';
+
+/** Longer than any model id or alias; caps what an unknown name can put in the request log. */
+export const MODEL_MAX = 200;
+/** Far beyond any real conversation (Claude Code sessions stay in the hundreds); bounds parsing work. */
+export const MAX_MESSAGES = 5000;
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -31,8 +37,8 @@ export const chatMessageSchema = z.looseObject({
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const chatCompletionRequestSchema = z.looseObject({
-  model: z.string().min(1, 'model is required'),
-  messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message'),
+  model: z.string().min(1, 'model is required').max(MODEL_MAX, `model is at most ${MODEL_MAX} characters`),
+  messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message').max(MAX_MESSAGES, `at most ${MAX_MESSAGES} messages`),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   n: z.number().int().min(1).max(1, 'only n=1 is supported').nullish(),
@@ -74,8 +80,10 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 export async function readJsonBody(req: Request, maxBytes = 32 * 1024 * 1024): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > maxBytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
-  const text = await req.text();
-  if (text.length > maxBytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
+  // Counted while reading: a chunked body has no Content-Length to check up front.
+  const bytes = await readAtMost(req.body, maxBytes);
+  if (!bytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
+  const text = new TextDecoder().decode(bytes);
   if (!text.trim()) throw new GatewayError('invalid_json', 'request body is empty; expected JSON');
   try {
     return JSON.parse(text);

@@ -1,7 +1,7 @@
 /** @module responses/schemas — `POST /v1/responses` request, converted to the internal chat form. */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import type { ChatMessage } from '@/lib/openai/schemas';
+import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
 
 const inputContent = z.union([
@@ -23,8 +23,8 @@ const inputItem = z.union([
 ]);
 
 export const responsesRequestSchema = z.looseObject({
-  model: z.string().min(1, 'model is required'),
-  input: z.union([z.string(), z.array(inputItem)]),
+  model: z.string().min(1, 'model is required').max(MODEL_MAX, `model is at most ${MODEL_MAX} characters`),
+  input: z.union([z.string(), z.array(inputItem).max(MAX_MESSAGES, `at most ${MAX_MESSAGES} input items`)]),
   instructions: z.string().nullish(),
   tools: z
     .array(z.union([z.looseObject({ type: z.literal('function'), name: z.string().min(1).max(128), description: z.string().nullish(), parameters: z.unknown().optional() }), z.looseObject({ type: z.string() })]))

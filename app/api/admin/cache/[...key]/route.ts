@@ -5,14 +5,12 @@ import * as cache from '@/lib/admin/cache';
 export const runtime = 'edge';
 
 type Params = { params: Promise<{ key: string[] }> };
-const keyOf = async ({ params }: Params) => (await params).key.map(decodeURIComponent).join('/');
+const keyOf = async ({ params }: Params) => cache.keyFromPath((await params).key);
 
-export async function GET(req: Request, p: Params) {
-  const key = await keyOf(p);
-  return withAdmin(req, getPlatform(), (ctx) => cache.preview(ctx, key));
+export function GET(req: Request, p: Params) {
+  return withAdmin(req, getPlatform(), async (ctx) => cache.preview(ctx, await keyOf(p)));
 }
 
-export async function DELETE(req: Request, p: Params) {
-  const key = await keyOf(p);
-  return withAdmin(req, getPlatform(), (ctx) => cache.removeOne(ctx, key));
+export function DELETE(req: Request, p: Params) {
+  return withAdmin(req, getPlatform(), async (ctx) => cache.removeOne(ctx, await keyOf(p)));
 }
