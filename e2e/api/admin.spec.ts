@@ -13,6 +13,7 @@ import {
   gateway,
   makeToken,
   rawChat,
+  sleep,
   suffixOf,
   userMessage,
   type PoolToken,
@@ -181,5 +182,18 @@ test.describe('request log', () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(all)).not.toContain(marker);
     expect(await fake.conversations()).toHaveLength(1);
+  });
+
+  test('requests without a valid key are only sampled (10 a minute), without the model they named', async () => {
+    const from = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => rawChat(`sk-g2a-flood-${i}`, { model: `x`.repeat(150) + i, messages: userMessage('Hi') }).then((r) => r.status)),
+    );
+    expect(statuses).toEqual(Array(40).fill(401));
+    await expect.poll(async () => (await gateway.logs({ reason: 'invalid_api_key', from })).length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await sleep(500);
+    const rows = await gateway.logs({ reason: 'invalid_api_key', from });
+    expect(rows.length).toBeLessThanOrEqual(10);
+    for (const row of rows) expect(row.model ?? null).toBeNull();
   });
 });

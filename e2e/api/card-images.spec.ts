@@ -222,4 +222,14 @@ test.describe('legacy image method (default)', () => {
     expect(await fake.calls(CONVERSATION_PATH)).toHaveLength(1);
     expect((await gateway.token(pool[0].id)).status).toBe('active');
   });
+
+  test('a key is charged only for the images it got: n=2 with one moderated counts 1 (non-stream and stream)', async () => {
+    const k = await gateway.createKey({ name: 'e2e-card-charge', limits: { imagePerDay: 10 } });
+    const res = await k.client.images.generate({ model: 'grok-imagine-1.0', prompt: `${PROMPT} #scenario:card-image-moderated:1`, n: 2 });
+    expect(res.data).toHaveLength(1);
+    await expect.poll(async () => (await gateway.key(k.id)).usageToday.image ?? 0, { timeout: 5_000 }).toBe(1);
+    const streamed = await rawPost('/v1/images/generations', k.key, { model: 'grok-imagine-1.0', prompt: `${PROMPT} #scenario:card-image-moderated:1`, n: 2, stream: true });
+    expect(parseSseEvents(await streamed.text()).filter((e) => e.event === 'image_generation.completed')).toHaveLength(1);
+    await expect.poll(async () => (await gateway.key(k.id)).usageToday.image ?? 0, { timeout: 5_000 }).toBe(2);
+  });
 });

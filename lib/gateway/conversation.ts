@@ -163,9 +163,8 @@ export async function handleConversation(req: Request, platform: Platform, forma
       } catch (e) {
         log.set(tokenFields());
         throw e;
-      } finally {
-        platform.waitUntil(accepted.release());
       }
+      platform.waitUntil(accepted.commit());
       const body = encoder.body();
       log.finish(200, 'ok', { ...tokenFields(), completionTokens: encoder.completionTokens() });
       return Response.json(body, { headers: { 'server-timing': timing } });
@@ -192,22 +191,18 @@ export async function handleConversation(req: Request, platform: Platform, forma
         errorFrame: (err) => encoder.errorFrame?.(err) ?? format.errorFrame(err),
         onClose: ({ error, cancelled }) => {
           const usage = { ...tokenFields(), completionTokens: encoder.completionTokens() };
-          if (error) {
-            if (!encoder.hasOutput) platform.waitUntil(accepted.refund());
-            log.fail(error, usage);
-          } else if (cancelled) log.finish(499, 'client_closed', usage);
+          // Charged only for an answer that reached the client, in part or whole.
+          platform.waitUntil(error && !encoder.hasOutput ? accepted.refund() : accepted.commit());
+          if (error) log.fail(error, usage);
+          else if (cancelled) log.finish(499, 'client_closed', usage);
           else log.finish(200, 'ok', usage);
-          platform.waitUntil(accepted.release());
         },
       },
     );
   } catch (e) {
     const err = toGatewayError(e);
     const admission = admitted();
-    if (admission) {
-      platform.waitUntil(admission.refund());
-      platform.waitUntil(admission.release());
-    }
+    if (admission) platform.waitUntil(admission.refund());
     log.fail(err);
     return format.errorResponse(err);
   }

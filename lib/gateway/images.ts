@@ -58,15 +58,14 @@ async function respond({ ctx, job, format, stream, origin, log, admission }: Ima
   const platform = ctx.platform;
   if (!stream) {
     const images: GeneratedImage[] = [];
-    try {
-      for await (const item of generateImages(ctx, job)) if (item.type === 'image') images.push(item.image);
-      const data = await Promise.all(images.map((img) => toResult(ctx, origin, format, img)));
-      log.finish(200, 'ok', { completionTokens: data.length });
-      return Response.json(imagesResponse(Math.floor(ctx.now() / 1000), data));
-    } finally {
-      platform.waitUntil(admission.release());
-    }
+    for await (const item of generateImages(ctx, job)) if (item.type === 'image') images.push(item.image);
+    const data = await Promise.all(images.map((img) => toResult(ctx, origin, format, img)));
+    // Fewer images than asked for (some moderated): only those delivered are charged.
+    platform.waitUntil(admission.refund(job.n - data.length));
+    log.finish(200, 'ok', { completionTokens: data.length });
+    return Response.json(imagesResponse(Math.floor(ctx.now() / 1000), data));
   }
+  let delivered = 0;
   // Streaming (OpenAI image events; no [DONE]): progress as partial_image, each finished image as completed.
   return sseResponse(
     async (send) => {
@@ -77,6 +76,7 @@ async function respond({ ctx, job, format, stream, origin, log, admission }: Ima
         } else {
           const result = await toResult(ctx, origin, format, item.image);
           send({ type: 'image_generation.completed', ...result, index: item.image.index, usage: IMAGE_USAGE_ZERO }, 'image_generation.completed');
+          delivered++;
         }
       }
     },
@@ -85,11 +85,10 @@ async function respond({ ctx, job, format, stream, origin, log, admission }: Ima
       waitUntil: platform.waitUntil,
       done: false,
       onClose: ({ error, cancelled }) => {
-        if (error) {
-          platform.waitUntil(admission.refund());
-          log.fail(error);
-        } else log.finish(cancelled ? 499 : 200, cancelled ? 'client_closed' : 'ok');
-        platform.waitUntil(admission.release());
+        // Images already delivered stay charged; a client that left still had them made.
+        platform.waitUntil(cancelled ? admission.commit() : admission.refund(job.n - delivered));
+        if (error) log.fail(error);
+        else log.finish(cancelled ? 499 : 200, cancelled ? 'client_closed' : 'ok');
       },
     },
   );
@@ -133,10 +132,7 @@ async function runImages(
     return await respond({ ctx, job, format: input.format, stream: input.stream, origin: publicOrigin(req, ctx.settings), log, admission });
   } catch (e) {
     const err = toGatewayError(e);
-    if (admission) {
-      platform.waitUntil(admission.refund());
-      platform.waitUntil(admission.release());
-    }
+    if (admission) platform.waitUntil(admission.refund());
     log.fail(err);
     return errorResponse(err);
   }

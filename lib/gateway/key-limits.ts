@@ -37,15 +37,19 @@ export function localDay(now: number, tzOffsetMinutes: number): { window: string
   return { window: `d:${new Date(dayStart).toISOString().slice(0, 10)}`, endsAt: dayStart + DAY_MS - tzOffsetMinutes * 60_000 };
 }
 
+/**
+ * A key's admission, once acquired (slot and units taken), ends with exactly one of these; the first call
+ * wins and later ones are no-ops, so no path can free a slot twice or refund what was delivered.
+ */
 export interface KeyAdmission {
-  /** Give back the daily units (request failed before output). */
-  refund(): Promise<void>;
-  /** End of request: frees the concurrency slot. */
-  release(): Promise<void>;
+  /** The answer was delivered (or the client walked away from it): the units stay counted, the slot frees. */
+  commit(): Promise<void>;
+  /** Gives back `undelivered` of the units (default: all of them) and frees the slot. */
+  refund(undelivered?: number): Promise<void>;
 }
 
 /** The admission of a keyless caller (open access, the dashboard): nothing to give back. */
-export const noAdmission: KeyAdmission = { refund: async () => {}, release: async () => {} };
+export const noAdmission: KeyAdmission = { commit: async () => {}, refund: async () => {} };
 
 type Statement = BatchItem<'sqlite'>;
 
@@ -59,12 +63,18 @@ export interface AdmissionPlan {
   settle(results: readonly unknown[]): KeyAdmission;
 }
 
+/** What an accepted admission holds: how to give units back, and the concurrency lease. */
+interface Kept {
+  refund: ((units: number) => Promise<void>)[];
+  lease?: string;
+}
+
 export function planAdmission(ctx: GatewayContext, caller: Caller, model: ModelEntry, units = 1): AdmissionPlan | undefined {
   if (!caller) return undefined;
   const limits = caller.limits ?? {};
   const now = ctx.now();
   const keyId = caller.id;
-  const checks: { statement: Statement; failure: () => GatewayError; undo?: () => Promise<void>; keep?: (a: { refund: (() => Promise<void>)[]; lease?: string }) => void }[] = [];
+  const checks: { statement: Statement; failure: () => GatewayError; undo?: () => Promise<void>; keep?: (a: Kept) => void }[] = [];
   let impossible: GatewayError | undefined;
 
   if (limits.rpm) {
@@ -87,8 +97,12 @@ export function planAdmission(ctx: GatewayContext, caller: Caller, model: ModelE
     // The first use of a day inserts its counter unconditionally, so a request larger than the whole limit
     // (a limit of 0 included) is refused before anything is counted.
     if (units > dailyLimit) impossible ??= failure();
-    const undo = () => decrementUsage(ctx.db, row, units);
-    checks.push({ statement: incrementUsage(ctx.db, row, dailyLimit, units), failure, undo, keep: (a) => a.refund.push(undo) });
+    checks.push({
+      statement: incrementUsage(ctx.db, row, dailyLimit, units),
+      failure,
+      undo: () => decrementUsage(ctx.db, row, units),
+      keep: (a) => a.refund.push((n) => decrementUsage(ctx.db, row, Math.min(n, units))),
+    });
   }
 
   if (limits.concurrency) {
@@ -122,18 +136,15 @@ export function planAdmission(ctx: GatewayContext, caller: Caller, model: ModelE
         for (let i = 0; i < checks.length; i++) if (taken[i] && checks[i].undo) ctx.platform.waitUntil(checks[i].undo!());
         throw checks[failed].failure();
       }
-      const kept: { refund: (() => Promise<void>)[]; lease?: string } = { refund: [] };
+      const kept: Kept = { refund: [] };
       for (const c of checks) c.keep?.(kept);
-      let lease = kept.lease;
-      return {
-        refund: async () => {
-          await Promise.all(kept.refund.splice(0).map((undo) => undo()));
-        },
-        release: async () => {
-          if (lease) await releaseLease(ctx.db, lease);
-          lease = undefined;
-        },
+      let ended = false;
+      const end = async (undelivered: number) => {
+        if (ended) return;
+        ended = true;
+        await Promise.all([...(undelivered > 0 ? kept.refund.map((give) => give(undelivered)) : []), kept.lease && releaseLease(ctx.db, kept.lease)]);
       };
+      return { commit: () => end(0), refund: (undelivered = units) => end(undelivered) };
     },
   };
 }

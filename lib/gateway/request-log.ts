@@ -2,7 +2,7 @@
  * @module gateway/request-log
  * One log row per API request, written with `waitUntil` after the response (or the stream) ended. Ids are
  * random UUIDs, so concurrent requests never collide. Prompts are never stored; requests refused for a
- * missing or wrong key are not logged.
+ * missing or wrong key are only sampled (and without the model name they sent).
  */
 import { insertLog } from '@/lib/db/logs';
 import type { NewRequestLog } from '@/lib/db/schema';
@@ -18,6 +18,22 @@ export interface RequestLog {
   finish(status: number, reason: string, extra?: Fields): void;
   fail(error: unknown, extra?: Fields): void;
 }
+
+/** Rows for requests without a valid key, per isolate and minute: enough to see probing, too few to fill D1. */
+const UNAUTHENTICATED_ROWS_PER_MINUTE = 10;
+
+function minuteBudget(limit: number) {
+  let minute = -1;
+  let used = 0;
+  return {
+    take(now: number): boolean {
+      const m = Math.floor(now / 60_000);
+      if (m !== minute) [minute, used] = [m, 0];
+      return used++ < limit;
+    },
+  };
+}
+const unauthenticatedRows = minuteBudget(UNAUTHENTICATED_ROWS_PER_MINUTE);
 
 export function createRequestLog(
   deps: { db: Db; waitUntil: (p: Promise<unknown>) => void; now?: () => number },
@@ -55,10 +71,13 @@ export function createRequestLog(
     finish: write,
     fail(error, extra) {
       const e = toGatewayError(error);
-      // A caller without a valid key gets its 401 but no row: otherwise anyone could fill D1 with rows.
       if (e.status === 401 && !fields.keyId && !fields.keyName) {
-        written = true;
-        return;
+        // Anyone can send these: keep a sample for the operator, never what the caller chose to write.
+        if (!unauthenticatedRows.take(now())) {
+          written = true;
+          return;
+        }
+        delete fields.model;
       }
       write(e.status, e.code, { error: e.message.slice(0, 500), ...extra });
     },

@@ -68,6 +68,7 @@ async function runJob(ctx: GatewayContext, job: VideoJobRow, prompt: string, con
           thumbnailPath: event.thumbnailPath ?? null,
           updatedAt: ctx.now(),
         });
+        await admission.commit();
         log.finish(200, 'ok', { tokenId: runner.token?.id ?? null, tokenSuffix: runner.token?.suffix ?? null, attempts: runner.attempts });
         return;
       }
@@ -78,8 +79,6 @@ async function runJob(ctx: GatewayContext, job: VideoJobRow, prompt: string, con
     await admission.refund();
     await updateVideoJob(ctx.db, job.id, { status: 'failed', error: { message: err.message, code: err.code }, updatedAt: ctx.now() });
     log.fail(err, { tokenId: runner.token?.id ?? null, tokenSuffix: runner.token?.suffix ?? null, attempts: runner.attempts });
-  } finally {
-    await admission.release();
   }
 }
 
@@ -122,10 +121,7 @@ export async function handleCreateVideo(req: Request, platform: Platform): Promi
     return Response.json(view(job));
   } catch (e) {
     // Nothing was queued: the key gets its slot and unit back.
-    if (admission) {
-      platform.waitUntil(admission.refund());
-      platform.waitUntil(admission.release());
-    }
+    if (admission) platform.waitUntil(admission.refund());
     return errorResponse(e);
   }
 }
