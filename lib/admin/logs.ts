@@ -55,8 +55,8 @@ export async function stats(req: Request, ctx: AdminContext): Promise<Response> 
 
 const csvCell = (v: unknown) => {
   const text = v === null || v === undefined ? '' : String(v);
-  // Quote, and neutralise spreadsheet formulas in names.
-  return /^[=+\-@]/.test(text) || /[",\n]/.test(text) ? `"${text.replace(/"/g, '""').replace(/^([=+\-@])/, "'$1")}"` : text;
+  // Quote, and neutralise spreadsheet formulas in names (a leading tab or CR starts one in some spreadsheets too).
+  return /^[=+\-@\t\r]/.test(text) || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""').replace(/^([=+\-@\t\r])/, "'$1")}"` : text;
 };
 
 /** Usage per key over the period, as CSV. */

@@ -7,6 +7,7 @@ import { lt } from 'drizzle-orm';
 import { pruneLogs } from '@/lib/db/logs';
 import { pruneKeyState } from '@/lib/db/keys';
 import { pruneLoginAttempts } from '@/lib/db/admins';
+import { pruneVideoJobs } from '@/lib/db/videos';
 import { sessions } from '@/lib/db/schema';
 import type { GatewayContext } from './context';
 
@@ -20,6 +21,7 @@ export function runHousekeeping(ctx: GatewayContext): void {
   ctx.platform.waitUntil(
     Promise.all([
       pruneLogs(ctx.db, now - ctx.settings.log_retention_days * 86_400_000),
+      pruneVideoJobs(ctx.db, now - ctx.settings.log_retention_days * 86_400_000),
       pruneKeyState(ctx.db, now),
       ctx.db.delete(sessions).where(lt(sessions.expiresAt, now)),
       pruneLoginAttempts(ctx.db, now - 86_400_000),

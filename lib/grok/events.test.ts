@@ -296,3 +296,11 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
     expect(ofType(events, 'image')).toEqual([{ type: 'image', index: 3, path: 'users/u/generated/i/image.jpg' }]);
   });
 });
+
+describe('links from upstream', () => {
+  it('citations and search results keep only http(s) links', async () => {
+    const { webLink } = await import('./markup');
+    expect(webLink('https://example.com/a?b=1')).toBe('https://example.com/a?b=1');
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'https://e.com/a) [x](javascript:1', 'ftp://x', 42, undefined]) expect(webLink(bad)).toBeUndefined();
+  });
+});

@@ -8,7 +8,7 @@
  */
 import type { Frame } from './ndjson';
 import { classifyInBandError, upstreamFailure, type UpstreamFailure } from './errors';
-import { createMarkupBuffer, type MarkupRenderer } from './markup';
+import { createMarkupBuffer, webLink, type MarkupRenderer } from './markup';
 
 export type GrokEvent =
   | { type: 'meta'; model?: string; responseId?: string; conversationId?: string; fingerprint?: string }
@@ -103,7 +103,7 @@ export function createFrameMapper(): FrameMapper {
     render(cardId, type) {
       const card = cards.get(cardId);
       if (!card || type !== 'render_inline_citation') return '';
-      const url = str(card.url);
+      const url = webLink(card.url);
       if (!url) return '';
       if (url === lastRenderedCitation) return '';
       lastRenderedCitation = url;
@@ -203,7 +203,7 @@ export function createFrameMapper(): FrameMapper {
   const searchResults = (out: GrokEvent[], r: Obj, thinking: boolean) => {
     const lines: string[] = [];
     for (const item of resultsOf(r.webSearchResults)) {
-      const url = str(item.url);
+      const url = webLink(item.url);
       if (!url) continue;
       const title = str(item.title) ?? url;
       const preview = str(item.preview)?.replace(/\s+/g, ' ').trim();

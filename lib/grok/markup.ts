@@ -91,3 +91,12 @@ export function createMarkupBuffer(renderer: MarkupRenderer) {
     },
   };
 }
+
+/**
+ * A link the upstream gives us (citation, search result) as it may appear in markdown sent to clients: only
+ * http(s), and without characters that would end the markdown link early. Anything else is dropped.
+ */
+export function webLink(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^https?:\/\//i.test(v) || /[\s()<>"]/.test(v)) return undefined;
+  return v;
+}

@@ -5,6 +5,7 @@
  * `response.chunk`… → `response.done`. Produces the same internal events as the REST conversation.
  */
 import type { GrokEvent } from './events';
+import { webLink } from './markup';
 import { classifyInBandError, handshakeFailure, malformedAnswer, networkFailure, timeoutFailure, truncatedFailure, type UpstreamFailure } from './errors';
 import { wsHeaders, type HeaderOptions } from './headers';
 import { connectWebSocket, type WsConnection } from './websocket';
@@ -179,7 +180,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
           yield { type: 'text', text: delta };
         }
       } else if (type === 'response.search.result' && isObj(event.result)) {
-        const url = str(event.result.url);
+        const url = webLink(event.result.url);
         if (url) yield* citation(url, str(event.result.title));
       } else if (type === 'response.grok.output' && isObj(event.output) && event.output.stream_error) {
         const err = event.output.stream_error;
@@ -205,9 +206,10 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
           const result = chunk.tool_result;
           const lines: string[] = [];
           for (const page of isObj(result.web_search) && Array.isArray(result.web_search.webpages) ? result.web_search.webpages : []) {
-            if (!isObj(page) || !str(page.url)) continue;
-            yield* citation(String(page.url), str(page.title), str(page.snippet));
-            lines.push(`\n- [${str(page.title) ?? page.url}](${page.url})`);
+            const url = isObj(page) ? webLink(page.url) : undefined;
+            if (!url) continue;
+            yield* citation(url, str(page.title), str(page.snippet));
+            lines.push(`\n- [${str(page.title) ?? url}](${url})`);
           }
           for (const post of isObj(result.x_post) && Array.isArray(result.x_post.posts) ? result.x_post.posts : []) {
             if (!isObj(post) || !str(post.userhandle) || !str(post.post_id)) continue;
@@ -217,7 +219,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
           }
           if (lines.length && !answered) yield { type: 'thinking', text: `${lines.join('')}\n` };
         } else if (isObj(chunk.render_citation)) {
-          const url = str(chunk.render_citation.url);
+          const url = webLink(chunk.render_citation.url);
           if (url) {
             let n = cited.indexOf(url) + 1;
             if (n === 0) n = cited.push(url);
