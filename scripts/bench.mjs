@@ -77,7 +77,9 @@ async function admin(path, body, method = 'POST') {
 await admin('/login', { username: 'admin', password: 'admin' });
 await admin('/password', { current: 'admin', next: 'bench-password' });
 await admin('/tokens', { tokens: TOKENS, type: 'sso' });
-await admin('/settings', { quota_sync_interval_seconds: 0 }, 'PUT');
+// The floor has no pool: measure the gateway's own cost, not its per-account queue (64 streams over 20
+// accounts would otherwise wait their turn by design).
+await admin('/settings', { quota_sync_interval_seconds: 0, account_max_concurrency: 0 }, 'PUT');
 const { key } = await admin('/keys', { name: 'bench' });
 await fetch(`${fakeUrl}/__fake/options`, { method: 'POST', headers, body: JSON.stringify({ quotaTotal: 1_000_000_000 }) });
 

@@ -50,6 +50,8 @@ export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'ac
       { key: 'rate_limit_cooldown_seconds', control: { kind: 'number', min: 10, max: 86400 } },
       { key: 'transient_cooldown_seconds', control: { kind: 'number', min: 0, max: 3600 } },
       { key: 'transient_failures_per_minute', control: { kind: 'number', min: 1, max: 100 } },
+      { key: 'account_max_concurrency', control: { kind: 'number', min: 0, max: 50 } },
+      { key: 'account_busy_wait_seconds', control: { kind: 'number', min: 0, max: 60 } },
       { key: 'quota_sync_interval_seconds', control: { kind: 'number', min: 0, max: 86400 } },
     ],
   },

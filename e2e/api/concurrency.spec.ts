@@ -1,6 +1,9 @@
-/** Many simultaneous streams: all answered whole, all logged once, no account cooled, load spread over the pool. */
+/**
+ * Many simultaneous streams: all answered whole, all logged once, no account cooled, load spread over the pool,
+ * and with the default of one request per account at once, no account ever serves two.
+ */
 import { expect, test } from '@playwright/test';
-import { PLAIN_TEXT, collect, fake, freshState, gateway, userMessage, type PoolToken } from './helpers';
+import { GATEWAY, PLAIN_TEXT, collect, fake, freshState, gateway, userMessage, type PoolToken } from './helpers';
 
 const N = 200;
 const ACCOUNTS = 20;
@@ -50,5 +53,52 @@ test.describe('concurrency', () => {
     expect([...used].sort()).toEqual(pool.map((t) => t.raw).sort());
     const perToken = pool.map((t) => calls.filter((c) => c.token === t.raw).length);
     expect(perToken.reduce((a, b) => a + b, 0)).toBe(N);
+    expectNoOverlap(calls);
+  });
+
+  test('50 parallel requests over 5 accounts: each account serves one at a time, the rest wait their turn', async () => {
+    await freshState(5);
+    const key = await gateway.createKey({ name: 'e2e-one-at-a-time' });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => key.client.chat.completions.create({ model: 'grok-4', messages: userMessage(`Hi (${i}) #scenario:plain`) }).then((r) => r.choices[0].message.content)),
+    );
+    expect(answers).toEqual(Array(50).fill(PLAIN_TEXT));
+    const calls = await fake.conversations();
+    expect(calls).toHaveLength(50);
+    expectNoOverlap(calls);
+  });
+
+  test('when every account stays busy past account_busy_wait_seconds → 429 all_accounts_busy with Retry-After', async () => {
+    await freshState(1);
+    await gateway.setSettings({ account_busy_wait_seconds: 1 });
+    const key = await gateway.createKey({ name: 'e2e-busy' });
+    const slow = key.client.chat.completions.create({ model: 'grok-4', messages: userMessage('Hi #scenario:stall:4000') });
+    await expect.poll(async () => (await fake.conversations()).length, { timeout: 5_000 }).toBe(1);
+    const res = await fetch(`${GATEWAY}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'grok-4', messages: userMessage('Hi') }),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('all_accounts_busy');
+    expect((await slow).choices[0].message.content).toBe(PLAIN_TEXT);
+    // The slot is free again once the slow answer is done.
+    expect((await key.client.chat.completions.create({ model: 'grok-4', messages: userMessage('Hi') })).choices[0].message.content).toBe(PLAIN_TEXT);
   });
 });
+
+/** Per account, no two upstream conversations were open at the same time. */
+function expectNoOverlap(calls: { token?: string; at: string; endedAt?: string }[]) {
+  const byToken = new Map<string, { start: number; end: number }[]>();
+  for (const c of calls) {
+    expect(c.endedAt, 'every call ended').toBeDefined();
+    const list = byToken.get(c.token!) ?? [];
+    list.push({ start: Date.parse(c.at), end: Date.parse(c.endedAt!) });
+    byToken.set(c.token!, list);
+  }
+  for (const [token, list] of byToken) {
+    list.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < list.length; i++) expect(list[i].start, `account …${token.slice(-6)} served two at once`).toBeGreaterThanOrEqual(list[i - 1].end);
+  }
+}

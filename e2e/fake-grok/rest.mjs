@@ -15,7 +15,7 @@ import {
 import { chatQuota, consume, QUOTA_RETRY_AFTER, rateLimitsBody } from './quota.mjs';
 import { defaultScenario, parseDirectives, scenarioPlan } from './scenarios.mjs';
 import { recordCall, storeUpload, takeFailure, tokenState } from './state.mjs';
-import { runStreamPlan, sendHttpPlan } from './stream.mjs';
+import { runDropPlan, runStreamPlan, sendHttpPlan } from './stream.mjs';
 
 export const FAKE_USER_ID = '5f3c2a1e-8d4b-4c7a-9e21-0b6d7f4a3c10';
 /** Post id of the video fixture (10-video-generation.ndjson). */
@@ -65,6 +65,7 @@ async function conversationNew(req, res, c) {
   }
 
   if (plan.type === 'http') return sendHttpPlan(res, plan);
+  if (plan.type === 'drop') return runDropPlan(req.socket, plan, c.activeStreams);
   await runStreamPlan(res, plan, {
     delayMs: directives.delayMs ?? c.state.options.frameDelayMs,
     active: c.activeStreams,
@@ -207,6 +208,7 @@ export async function handleUpstream(req, res, url, server) {
   const entry = recordCall(state, { req, path, token, body });
   res.once('close', () => {
     entry.status = res.headersSent ? res.statusCode : null;
+    entry.endedAt = new Date().toISOString();
   });
 
   const handler = routeFor(req.method, path);

@@ -23,6 +23,16 @@ export const tokens = sqliteTable(
     recentFailures: integer('recent_failures').notNull().default(0),
     lastFailureAt: integer('last_failure_at'),
     lastFailureReason: text('last_failure_reason'),
+    /**
+     * Set when the quality guard flagged an answer of this account (pool/quality): out of selection until a
+     * probe after this time comes back clean (which clears it) or dirty (which disables the account).
+     */
+    quarantinedUntil: integer('quarantined_until'),
+    quarantineReason: text('quarantine_reason'),
+    /** Quarantines so far; the probe after a repeat disables the account instead of releasing it. */
+    quarantineCount: integer('quarantine_count').notNull().default(0),
+    /** Empty or moderated answers in a row: only a run of them says something about the account. */
+    suspectAnswers: integer('suspect_answers').notNull().default(0),
     /** −1 = unknown. */
     remainingQueries: integer('remaining_queries').notNull().default(-1),
     heavyRemainingQueries: integer('heavy_remaining_queries').notNull().default(-1),
@@ -84,6 +94,17 @@ export const keyLeases = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('key_leases_key_idx').on(t.keyId, t.expiresAt)],
+);
+
+/** One row per request in flight on an account (per-account concurrency); lapses after its TTL if orphaned. */
+export const accountLeases = sqliteTable(
+  'account_leases',
+  {
+    id: text('id').primaryKey(),
+    tokenId: text('token_id').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('account_leases_token_idx').on(t.tokenId, t.expiresAt)],
 );
 
 export const adminUsers = sqliteTable('admin_users', {

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
 import { patchForFailure, type StatePolicy } from '@/lib/pool/state';
 import { testDb } from '@/lib/test/d1';
-import { applyTokenPatch, resetTokenFailures } from './tokens';
-import { tokens } from './schema';
+import { applyTokenPatch, claimToken, countBusyAccounts, leaseAccount, listCandidates, releaseAccountLease, resetTokenFailures } from './tokens';
+import { accountLeases, tokens } from './schema';
 
 const POLICY: StatePolicy = { rateLimitCooldownSeconds: 3600, transientCooldownSeconds: 30, transientFailuresPerMinute: 3 };
 const T0 = 1_800_000_000_000;
@@ -16,6 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   await t.db.delete(tokens);
+  await t.db.delete(accountLeases);
   await t.db.insert(tokens).values({ id: 'a', tokenHash: 'h', tokenEnc: 'e', suffix: 'abcdef', type: 'sso', createdAt: T0 });
 });
 
@@ -63,5 +64,47 @@ describe('transient strikes (allowed failures per minute)', () => {
   it('a rate limit cools at once, whatever the strike count', async () => {
     await applyTokenPatch(t.db, 'a', 'default', patchForFailure(upstreamFailure('rate_limited', 'upstream 429', { retryAfterSeconds: 120 }), { remaining: 5 }, POLICY, T0)!);
     expect(await row()).toMatchObject({ cooldownUntil: T0 + 120_000, remainingQueries: 0 });
+  });
+});
+
+describe('per-account in-flight slots', () => {
+  const claimWithLease = async (leaseId: string, limit: number, now = T0) => {
+    const results = (await t.db.batch([leaseAccount(t.db, leaseId, 'a', limit, now, 60_000), claimToken(t.db, 'a', { bucket: 'default', units: 1, now, leaseId })])) as unknown as unknown[][];
+    return results[1].length === 1;
+  };
+
+  it('with a limit of 1, of ten parallel claims exactly one gets the account', async () => {
+    const got = await Promise.all(Array.from({ length: 10 }, (_, i) => claimWithLease(`l${i}`, 1)));
+    expect(got.filter(Boolean)).toHaveLength(1);
+    expect((await t.db.select().from(accountLeases)).length).toBe(1);
+    expect((await row()).useCount).toBe(1);
+  });
+
+  it('a freed slot can be taken again; a limit of 2 allows two', async () => {
+    expect(await claimWithLease('x1', 2)).toBe(true);
+    expect(await claimWithLease('x2', 2)).toBe(true);
+    expect(await claimWithLease('x3', 2)).toBe(false);
+    expect(await countBusyAccounts(t.db, ['sso'], 2, T0)).toBe(1);
+    await releaseAccountLease(t.db, 'x1');
+    expect(await countBusyAccounts(t.db, ['sso'], 2, T0)).toBe(0);
+    expect(await claimWithLease('x4', 2)).toBe(true);
+  });
+
+  it('an orphaned slot lapses after its TTL', async () => {
+    expect(await claimWithLease('old', 1)).toBe(true);
+    expect(await claimWithLease('new', 1, T0 + 30_000)).toBe(false);
+    expect(await claimWithLease('new', 1, T0 + 61_000)).toBe(true);
+  });
+
+  it('busy accounts drop out of the candidate list', async () => {
+    await claimWithLease('busy', 1);
+    expect(await listCandidates(t.db, { types: ['sso'], bucket: 'default', now: T0, exclude: [], perAccount: 1 })).toEqual([]);
+    expect(await listCandidates(t.db, { types: ['sso'], bucket: 'default', now: T0, exclude: [], perAccount: 0 })).toHaveLength(1);
+  });
+
+  it('a quarantined account is neither listed nor claimable', async () => {
+    await t.db.update(tokens).set({ quarantinedUntil: T0 + 60_000, quarantineReason: 'degraded_no_thinking' });
+    expect(await listCandidates(t.db, { types: ['sso'], bucket: 'default', now: T0, exclude: [] })).toEqual([]);
+    expect(await claimWithLease('q', 1)).toBe(false);
   });
 });

@@ -5,18 +5,22 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, like, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { tokens, type TokenRow } from './schema';
+import { accountLeases, tokens, type TokenRow } from './schema';
 import type { Candidate } from '@/lib/pool/select';
 import type { TokenPatch } from '@/lib/pool/state';
 
 export type Bucket = 'default' | 'heavy';
 const bucketColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyRemainingQueries : tokens.remainingQueries);
-const ready = (now: number) => and(eq(tokens.status, 'active'), or(isNull(tokens.cooldownUntil), lte(tokens.cooldownUntil, now)));
+const ready = (now: number) =>
+  and(eq(tokens.status, 'active'), or(isNull(tokens.cooldownUntil), lte(tokens.cooldownUntil, now)), isNull(tokens.quarantinedUntil));
+/** Requests in flight on the account (live leases). */
+const inFlight = (now: number) => sql`(SELECT count(*) FROM ${accountLeases} WHERE ${accountLeases.tokenId} = ${tokens.id} AND ${accountLeases.expiresAt} > ${now})`;
 
 /** A random sample of usable accounts; the picker weighs them. A query, so it can join a caller's batch. */
-export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number }) {
+export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number; perAccount?: number }) {
   const col = bucketColumn(opts.bucket);
   const where = [ready(opts.now), inArray(tokens.type, opts.types)];
+  if (opts.perAccount) where.push(sql`${inFlight(opts.now)} < ${opts.perAccount}`);
   if (opts.exclude.length) where.push(notInArray(tokens.id, opts.exclude.slice(0, 50)));
   return db
     .select({ id: tokens.id, type: tokens.type, remaining: col, lastUsedAt: tokens.lastUsedAt, failedCount: tokens.failedCount })
@@ -26,8 +30,37 @@ export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucke
     .limit(opts.limit ?? 32);
 }
 
+/**
+ * Takes one of the account's `limit` in-flight slots unless they are all taken or the account is not ready.
+ * Runs in the claim's batch, before it: the claim then only succeeds if this lease exists.
+ */
+export function leaseAccount(db: Db, leaseId: string, tokenId: string, limit: number, now: number, ttlMs: number) {
+  return db
+    .insert(accountLeases)
+    .select(
+      db
+        .select({ id: sql<string>`${leaseId}`.as('id'), tokenId: tokens.id, expiresAt: sql<number>`${now + ttlMs}`.as('expires_at') })
+        .from(tokens)
+        .where(and(eq(tokens.id, tokenId), ready(now), sql`${inFlight(now)} < ${limit}`)),
+    )
+    .returning({ id: accountLeases.id });
+}
+
+export async function releaseAccountLease(db: Db, leaseId: string): Promise<void> {
+  await db.delete(accountLeases).where(eq(accountLeases.id, leaseId));
+}
+
+/** Ready accounts of these types whose every slot is taken: worth waiting for. */
+export async function countBusyAccounts(db: Db, types: Candidate['type'][], limit: number, now: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(tokens)
+    .where(and(ready(now), inArray(tokens.type, types), sql`${inFlight(now)} >= ${limit}`));
+  return row?.n ?? 0;
+}
+
 /** Marks the account as used and charges the local quota estimate, unless another request made it unusable. */
-export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number }) {
+export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number; leaseId?: string }) {
   const col = bucketColumn(opts.bucket);
   return db
     .update(tokens)
@@ -36,7 +69,7 @@ export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: nu
       useCount: sql`${tokens.useCount} + 1`,
       [opts.bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: sql`CASE WHEN ${col} > 0 THEN max(${col} - ${opts.units}, 0) ELSE ${col} END`,
     })
-    .where(and(eq(tokens.id, id), ready(opts.now)))
+    .where(and(eq(tokens.id, id), ready(opts.now), opts.leaseId ? sql`EXISTS (SELECT 1 FROM ${accountLeases} WHERE ${accountLeases.id} = ${opts.leaseId})` : undefined))
     .returning();
 }
 

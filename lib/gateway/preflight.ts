@@ -48,7 +48,7 @@ export async function preflight(req: Request, platform: Platform, opts: { asAdmi
   const version = settingsVersionQuery(db);
   const key = hash ? keyByHashQuery(db, hash) : undefined;
   const now = ctx.now();
-  const sample = model ? listCandidates(db, { types: poolsFor(model.tier), bucket: model.bucket, now, exclude: [] }) : undefined;
+  const sample = model ? listCandidates(db, { types: poolsFor(model.tier), bucket: model.bucket, now, exclude: [], perAccount: ctx.settings.account_max_concurrency }) : undefined;
   const queries = [version, ...(key ? [key] : []), ...(sample ? [sample] : [])];
   const results = (await db.batch(queries as unknown as Parameters<typeof db.batch>[0])) as readonly unknown[];
 

@@ -12,7 +12,19 @@ import { accountStateFailure, malformedAnswer, type UpstreamFailure } from '@/li
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import { applyTokenPatch, claimToken, listCandidates, nextCooldownEnd, resetTokenFailures, unclaimToken, updateToken } from '@/lib/db/tokens';
+import {
+  applyTokenPatch,
+  claimToken,
+  countBusyAccounts,
+  leaseAccount,
+  listCandidates,
+  nextCooldownEnd,
+  releaseAccountLease,
+  resetTokenFailures,
+  unclaimToken,
+  updateToken,
+} from '@/lib/db/tokens';
+import { accountFreed, waitForAccount } from './account-slots';
 import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
@@ -128,6 +140,11 @@ export function failureToError(f: UpstreamFailure, retryAfter?: number): Gateway
   }
 }
 
+/** An orphaned in-flight slot (a crashed isolate) lapses after this; a live request never holds one as long. */
+const ACCOUNT_LEASE_TTL_MS = 10 * 60_000;
+/** While waiting for a busy account, the pool is looked at again this often (other isolates free slots too). */
+const BUSY_POLL_MS = 500;
+
 export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, signal?: AbortSignal) {
   const picker = createTokenPicker({ now: ctx.now });
   const pools = poolsFor(job.model.tier);
@@ -136,6 +153,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   let attempts = 0;
   let lastFailure: UpstreamFailure | undefined;
   const ledger = createFailureLedger();
+  const perAccount = ctx.settings.account_max_concurrency;
   let mayTryAnother = true;
   const rawTokens = new Map<string, string>();
   let served: TokenRow | undefined;
@@ -152,42 +170,74 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     admitted = plan.settle(plan.statements.length ? await ctx.db.batch(plan.statements as unknown as Parameters<typeof ctx.db.batch>[0]) : []);
   }
 
+  /** The in-flight slot held on the account currently serving; freed when it is done with the request. */
+  let lease: string | undefined;
+  function freeLease() {
+    if (!lease) return;
+    const id = lease;
+    lease = undefined;
+    ctx.platform.waitUntil(releaseAccountLease(ctx.db, id).then(accountFreed));
+  }
+
   async function claim(choice: Candidate, now: number): Promise<TokenRow | undefined> {
-    const claimQuery = claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now });
+    const leaseId = perAccount ? crypto.randomUUID() : undefined;
+    const leaseQuery = leaseId ? [leaseAccount(ctx.db, leaseId, choice.id, perAccount, now, ACCOUNT_LEASE_TTL_MS)] : [];
+    const claimQuery = claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now, leaseId });
     const plan = pendingAdmission;
-    if (!plan?.statements.length) {
+    if (!plan?.statements.length && !leaseId) {
       await admitAlone();
       return (await claimQuery)[0];
     }
     pendingAdmission = undefined;
-    const results: readonly unknown[] = await ctx.db.batch([claimQuery, ...plan.statements] as unknown as Parameters<typeof ctx.db.batch>[0]);
-    // The claim goes first, so a refused admission only needs it taken back.
-    const [row] = results[0] as TokenRow[];
+    const admission = plan?.statements ?? [];
+    // Lease, then the claim (which needs the lease), then the key's admission: one round trip.
+    const results: readonly unknown[] = await ctx.db.batch([...leaseQuery, claimQuery, ...admission] as unknown as Parameters<typeof ctx.db.batch>[0]);
+    const [row] = results[leaseQuery.length] as TokenRow[];
+    if (row && leaseId) lease = leaseId;
+    else if (leaseId && (results[0] as unknown[]).length) ctx.platform.waitUntil(releaseAccountLease(ctx.db, leaseId));
+    if (!plan) return row;
     try {
-      admitted = plan.settle(results.slice(1));
+      admitted = plan.settle(results.slice(leaseQuery.length + 1));
     } catch (e) {
+      // The claim goes first, so a refused admission only needs it (and its slot) taken back.
       if (row) ctx.platform.waitUntil(unclaimToken(ctx.db, row, choice, job.model.bucket));
+      freeLease();
       throw e;
     }
     return row;
   }
 
   async function acquire(): Promise<TokenRow> {
-    for (let race = 0; race < 3; race++) {
-      const now = ctx.now();
-      const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried }));
-      preloaded = undefined;
-      let pool = candidates;
-      for (;;) {
-        const choice = picker(pool, { pools });
-        if (!choice) break;
-        const row = await claim(choice, now);
-        if (row) return row;
-        pool = pool.filter((c) => c.id !== choice.id);
+    const waitUntil = ctx.now() + ctx.settings.account_busy_wait_seconds * 1000;
+    for (;;) {
+      for (let race = 0; race < 3; race++) {
+        const now = ctx.now();
+        const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried, perAccount }));
+        preloaded = undefined;
+        let pool = candidates;
+        for (;;) {
+          const choice = picker(pool, { pools });
+          if (!choice) break;
+          const row = await claim(choice, now);
+          if (row) return row;
+          pool = pool.filter((c) => c.id !== choice.id);
+        }
       }
+      // Every usable account is serving someone else: wait (in arrival order) for one to free up.
+      if (!perAccount || lastFailure || signal?.aborted) break;
+      const left = waitUntil - ctx.now();
+      if (left <= 0 || !(await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) break;
+      await waitForAccount(Math.min(left, BUSY_POLL_MS), signal);
     }
     await admitAlone();
     if (lastFailure) throw failureToError(lastFailure);
+    if (perAccount && (await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) {
+      throw new GatewayError('no_token', `Every account is busy (at most ${perAccount} request${perAccount > 1 ? 's' : ''} per account at once); retry shortly`, {
+        status: 429,
+        code: 'all_accounts_busy',
+        retryAfter: 1,
+      });
+    }
     const until = await nextCooldownEnd(ctx.db, pools, ctx.now());
     if (until) {
       return Promise.reject(
@@ -199,6 +249,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   }
 
   async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
+    freeLease();
     lastFailure = failure;
     const now = ctx.now();
     const verdict = ledger.judge(failure);
@@ -316,6 +367,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     } finally {
       // Ends the upstream fetch when the consumer stops early (client disconnect).
       await current.batches.return?.();
+      freeLease();
     }
   }
 

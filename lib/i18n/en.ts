@@ -247,6 +247,18 @@ export const en = {
     modelsAdd: 'Add override',
     modelsHelpJson: 'JSON array of overrides by id',
     modelsInvalidJson: 'Not valid JSON',
+    backup: {
+      export: 'Export settings',
+      import: 'Import settings',
+      exported: 'Settings exported',
+      importTitle: 'Import settings from {file}?',
+      importChanges: '{count} of the {total} settings in the file will change: {keys}. Settings the file does not list keep their value.',
+      importNoChanges: 'All {total} settings in the file already have these values; nothing will change.',
+      importConfirm: 'Import',
+      imported: 'Imported {count} settings',
+      invalidFile: 'Cannot import {file}: {message}',
+      notJson: 'the file is not valid JSON',
+    },
     modelTable: {
       caption: 'Default catalog: what each id asks grok.com for, and which accounts serve it.',
       id: 'Model',
@@ -301,6 +313,14 @@ export const en = {
       transient_failures_per_minute: {
         label: 'Transient failures allowed per minute',
         help: 'An account cools only after this many transient failures, each within a minute of the previous one; a success resets the count. 1 = cool at the first failure. 401, 429 and usage limits act at once.',
+      },
+      account_max_concurrency: {
+        label: 'Requests per account at once',
+        help: 'How many requests one account serves at the same time (0 = unlimited). Several parallel conversations from one cookie are what anti-bot systems flag.',
+      },
+      account_busy_wait_seconds: {
+        label: 'Wait for a busy account (s)',
+        help: 'When every usable account is serving, a request waits this long, in arrival order, before answering 429 all_accounts_busy.',
       },
       quota_sync_interval_seconds: { label: 'Quota sync interval (s)', help: 'Minimum gap between background quota syncs of an account (0 = off).' },
       open_access: { label: 'Open access', help: '/v1 works without an API key. Only for trusted networks.' },

@@ -249,6 +249,18 @@ export const zh: Dict = {
     modelsAdd: '添加覆盖项',
     modelsHelpJson: '按 id 覆盖的 JSON 数组',
     modelsInvalidJson: '不是有效的 JSON',
+    backup: {
+      export: '导出设置',
+      import: '导入设置',
+      exported: '设置已导出',
+      importTitle: '从 {file} 导入设置？',
+      importChanges: '文件中的 {total} 项设置里有 {count} 项将被修改：{keys}。文件中未列出的设置保持不变。',
+      importNoChanges: '文件中的 {total} 项设置与当前值相同，不会有任何修改。',
+      importConfirm: '导入',
+      imported: '已导入 {count} 项设置',
+      invalidFile: '无法导入 {file}：{message}',
+      notJson: '文件不是有效的 JSON',
+    },
     modelTable: {
       caption: '默认模型目录：每个 id 向 grok.com 请求的上游模式，以及由哪些账号提供服务。',
       id: '模型',
@@ -303,6 +315,14 @@ export const zh: Dict = {
       transient_failures_per_minute: {
         label: '每分钟允许的临时故障次数',
         help: '账号连续出现这么多次临时故障（相邻两次间隔不超过一分钟）后才会冷却；一次成功即清零。设为 1 表示首次故障即冷却。401、429 与用量上限仍立即生效。',
+      },
+      account_max_concurrency: {
+        label: '单账号并发数',
+        help: '一个账号同时处理的请求数（0 = 不限）。同一 Cookie 的多个并行对话正是反爬系统会标记的行为。',
+      },
+      account_busy_wait_seconds: {
+        label: '等待空闲账号（秒）',
+        help: '所有可用账号都在忙时，请求按到达顺序最多等待这么久，之后返回 429 all_accounts_busy。',
       },
       quota_sync_interval_seconds: { label: '额度同步间隔（秒）', help: '账号在后台同步剩余额度的最小间隔（0 = 关闭）。' },
       open_access: { label: '开放访问', help: '/v1 无需 API Key 即可使用，仅用于受信网络。' },

@@ -42,6 +42,10 @@ export const settingsSchema = z.object({
   rate_limit_cooldown_seconds: z.number().int().min(10).max(86400).default(3600),
   transient_cooldown_seconds: z.number().int().min(0).max(3600).default(30),
   transient_failures_per_minute: z.number().int().min(1).max(100).default(3),
+  /** Requests one account serves at once (0 = unlimited): parallel conversations from one cookie look like a bot. */
+  account_max_concurrency: z.number().int().min(0).max(50).default(1),
+  /** How long a request waits, in order, for a busy account before 429. */
+  account_busy_wait_seconds: z.number().int().min(0).max(60).default(10),
   quota_sync_interval_seconds: z.number().int().min(0).max(86400).default(300),
   // access and housekeeping
   open_access: z.boolean().default(false),
