@@ -3,7 +3,7 @@
  * and with the default of one request per account at once, no account ever serves two.
  */
 import { expect, test } from '@playwright/test';
-import { GATEWAY, PLAIN_TEXT, collect, fake, freshState, gateway, userMessage, type PoolToken } from './helpers';
+import { GATEWAY, PLAIN_TEXT, collect, fake, freshState, gateway, userMessage, type FakeCall, type PoolToken } from './helpers';
 
 const N = 200;
 const ACCOUNTS = 20;
@@ -89,7 +89,7 @@ test.describe('concurrency', () => {
 });
 
 /** Per account, no two upstream conversations were open at the same time. */
-function expectNoOverlap(calls: { token?: string; at: string; endedAt?: string }[]) {
+function expectNoOverlap(calls: FakeCall[]) {
   const byToken = new Map<string, { start: number; end: number }[]>();
   for (const c of calls) {
     expect(c.endedAt, 'every call ended').toBeDefined();

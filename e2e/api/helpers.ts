@@ -268,6 +268,9 @@ export const gateway = {
 
 export interface FakeCall {
   seq: number;
+  /** ISO times the request arrived and (REST) its connection closed. */
+  at: string;
+  endedAt?: string;
   method: string;
   path: string;
   token: string | null;
@@ -564,4 +567,54 @@ export const isMp4 = (b: Buffer) => b.length > 8 && b.subarray(4, 8).toString('l
 export async function purgeMediaCache(): Promise<void> {
   const r = await gateway.call('DELETE', '/api/admin/cache');
   expect(r.status, r.text).toBe(200);
+}
+
+// ---- raw D1 rows -------------------------------------------------------------------------------
+
+/** The API gateway's local D1 database file (Miniflare keeps one sqlite file per database). */
+export function d1File(): string {
+  const { readdirSync, statSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  const files = walk(join(__dirname, '../../.wrangler/test-state/v3/d1')).filter((f) => f.endsWith('.sqlite') && !f.endsWith('metadata.sqlite'));
+  expect(files, 'one local D1 file').toHaveLength(1);
+  return files[0];
+}
+
+/**
+ * Runs a read-only SQL query on the stored rows, below the app: `node:sqlite` when this Node has it, else the
+ * `sqlite3` CLI, else `wrangler d1 execute --local` on the suite's state.
+ */
+export function readD1(sql: string): Record<string, unknown>[] {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const file = d1File();
+  try {
+    const { DatabaseSync } = require('node:sqlite');
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return db.prepare(sql).all();
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_UNKNOWN_BUILTIN_MODULE' && (e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+  }
+  try {
+    const out = execFileSync('sqlite3', ['-readonly', '-json', file, sql], { encoding: 'utf8' });
+    return out.trim() ? JSON.parse(out) : [];
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw e;
+  }
+  const { join } = require('node:path') as typeof import('node:path');
+  const root = join(__dirname, '../..');
+  const out = execFileSync('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', '.wrangler/test-state', '--command', sql, '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+  });
+  return (JSON.parse(out) as { results: Record<string, unknown>[] }[])[0].results;
 }
