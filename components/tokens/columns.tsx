@@ -12,7 +12,7 @@ import { TokenRowActions } from './token-row-actions';
 import type { TokenView } from './types';
 
 const quota = (n: number) => (n < 0 ? '—' : String(n));
-const STATUS_ORDER = { active: 0, cooling: 1, disabled: 2, invalid: 3 } as const;
+const STATUS_ORDER = { active: 0, cooling: 1, quarantined: 2, disabled: 3, invalid: 4 } as const;
 
 export function tokenColumns(t: Dict): ColumnDef<TokenView>[] {
   return [

@@ -24,6 +24,15 @@ export function TokenStatusBadge({ token }: { token: TokenView }) {
         </Badge>
       );
     }
+    case 'quarantined': {
+      const left = (token.quarantinedUntil ?? now) - now;
+      return (
+        <Badge variant="warning" title={token.quarantineReason ?? undefined} data-testid="quarantined-badge">
+          {t.tokens.quarantined}
+          {left > 0 ? ` ${formatCountdown(left)}` : ''}
+        </Badge>
+      );
+    }
     case 'invalid':
       return (
         <Tooltip>

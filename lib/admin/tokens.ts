@@ -50,7 +50,7 @@ export const batchSchema = z.object({
   tag: z.string().trim().min(1).max(40).optional(),
 });
 export const listQuerySchema = z.object({
-  status: z.enum(['active', 'cooling', 'invalid', 'disabled']).optional(),
+  status: z.enum(['active', 'cooling', 'quarantined', 'invalid', 'disabled']).optional(),
   type: typeSchema.optional(),
   q: z.string().max(200).optional(),
   tag: z.string().max(40).optional(),
@@ -62,13 +62,18 @@ export const listQuerySchema = z.object({
 const TOKEN_SHAPE = /^[A-Za-z0-9._\-+/=]{20,4096}$/;
 
 export function tokenView(row: TokenRow, now: number) {
-  const cooling = row.status === 'active' && row.cooldownUntil !== null && row.cooldownUntil > now;
+  const quarantined = row.status === 'active' && row.quarantinedUntil !== null;
+  const cooling = row.status === 'active' && !quarantined && row.cooldownUntil !== null && row.cooldownUntil > now;
   return {
     id: row.id,
     suffix: row.suffix,
     type: row.type,
-    status: cooling ? ('cooling' as const) : row.status,
+    status: quarantined ? ('quarantined' as const) : cooling ? ('cooling' as const) : row.status,
     cooldownUntil: cooling ? row.cooldownUntil : null,
+    /** When its probe is due (quality guard), and why it was taken out. */
+    quarantinedUntil: quarantined ? row.quarantinedUntil : null,
+    quarantineReason: quarantined ? row.quarantineReason : null,
+    quarantineCount: row.quarantineCount,
     failedCount: row.failedCount,
     lastFailureAt: row.lastFailureAt,
     lastFailureReason: row.lastFailureReason,
@@ -136,7 +141,7 @@ export async function patch(req: Request, ctx: AdminContext, id: string): Promis
   if (body.type) set.type = body.type;
   if (body.tags) set.tags = body.tags;
   if (body.note !== undefined) set.note = body.note;
-  if (body.resetState || body.status === 'active') Object.assign(set, { cooldownUntil: null, failedCount: 0, recentFailures: 0 });
+  if (body.resetState || body.status === 'active') Object.assign(set, { cooldownUntil: null, failedCount: 0, recentFailures: 0, quarantinedUntil: null, quarantineReason: null, suspectAnswers: 0 });
   if (!Object.keys(set).length) throw new GatewayError('invalid_request', 'Nothing to change');
   const row = await updateToken(ctx.db, id, set);
   if (!row) throw new GatewayError('not_found', 'No such token');
@@ -153,13 +158,13 @@ export async function batch(req: Request, ctx: AdminContext): Promise<Response> 
   let affected = 0;
   switch (body.action) {
     case 'enable':
-      affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'active', cooldownUntil: null, failedCount: 0, recentFailures: 0 });
+      affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'active', cooldownUntil: null, failedCount: 0, recentFailures: 0, quarantinedUntil: null, quarantineReason: null, suspectAnswers: 0 });
       break;
     case 'disable':
       affected = await updateTokensWhereIds(ctx.db, body.ids, { status: 'disabled' });
       break;
     case 'reset':
-      affected = await updateTokensWhereIds(ctx.db, body.ids, { cooldownUntil: null, failedCount: 0, recentFailures: 0 });
+      affected = await updateTokensWhereIds(ctx.db, body.ids, { cooldownUntil: null, failedCount: 0, recentFailures: 0, quarantinedUntil: null, quarantineReason: null, suspectAnswers: 0 });
       break;
     case 'delete':
       affected = await deleteTokens(ctx.db, body.ids);

@@ -29,6 +29,8 @@ export const tokens = sqliteTable(
      */
     quarantinedUntil: integer('quarantined_until'),
     quarantineReason: text('quarantine_reason'),
+    /** The model whose answer was flagged: the probe asks the same of the account. */
+    quarantineModel: text('quarantine_model'),
     /** Quarantines so far; the probe after a repeat disables the account instead of releasing it. */
     quarantineCount: integer('quarantine_count').notNull().default(0),
     /** Empty or moderated answers in a row: only a run of them says something about the account. */
@@ -36,6 +38,9 @@ export const tokens = sqliteTable(
     /** −1 = unknown. */
     remainingQueries: integer('remaining_queries').notNull().default(-1),
     heavyRemainingQueries: integer('heavy_remaining_queries').notNull().default(-1),
+    /** When each bucket's quota window resets, from the rate-limit query (spec E5, §7.5); null = unknown. */
+    quotaResetAt: integer('quota_reset_at'),
+    heavyQuotaResetAt: integer('heavy_quota_reset_at'),
     quotaSyncedAt: integer('quota_synced_at'),
     lastUsedAt: integer('last_used_at'),
     useCount: integer('use_count').notNull().default(0),

@@ -3,7 +3,7 @@
  * Queries on the `tokens` table. Selection and state changes are single statements so concurrent requests
  * cannot interleave a read-modify-write (D1 has no interactive transactions).
  */
-import { and, asc, desc, eq, gt, inArray, isNull, like, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, like, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { accountLeases, tokens, type TokenRow } from './schema';
 import type { Candidate } from '@/lib/pool/select';
@@ -127,7 +127,7 @@ export async function updateTokenQuota(db: Db, id: string, bucket: Bucket, remai
 
 // ---- admin ---------------------------------------------------------------------------------------
 
-export type TokenStatusFilter = 'active' | 'cooling' | 'invalid' | 'disabled';
+export type TokenStatusFilter = 'active' | 'cooling' | 'quarantined' | 'invalid' | 'disabled';
 
 export interface TokenListQuery {
   status?: TokenStatusFilter;
@@ -143,7 +143,8 @@ export async function listTokens(db: Db, query: TokenListQuery): Promise<{ rows:
   const where: (SQL | undefined)[] = [];
   const { now } = query;
   if (query.status === 'active') where.push(ready(now));
-  else if (query.status === 'cooling') where.push(and(eq(tokens.status, 'active'), gt(tokens.cooldownUntil, now)));
+  else if (query.status === 'cooling') where.push(and(eq(tokens.status, 'active'), isNull(tokens.quarantinedUntil), gt(tokens.cooldownUntil, now)));
+  else if (query.status === 'quarantined') where.push(and(eq(tokens.status, 'active'), isNotNull(tokens.quarantinedUntil)));
   else if (query.status) where.push(eq(tokens.status, query.status));
   if (query.type) where.push(eq(tokens.type, query.type));
   if (query.q) {
@@ -218,17 +219,112 @@ export async function countTokensByState(db: Db, now: number) {
   const [row] = await db
     .select({
       total: sql<number>`count(*)`,
-      active: sql<number>`sum(case when ${tokens.status} = 'active' and (${tokens.cooldownUntil} is null or ${tokens.cooldownUntil} <= ${now}) then 1 else 0 end)`,
-      cooling: sql<number>`sum(case when ${tokens.status} = 'active' and ${tokens.cooldownUntil} > ${now} then 1 else 0 end)`,
+      active: sql<number>`sum(case when ${tokens.status} = 'active' and ${tokens.quarantinedUntil} is null and (${tokens.cooldownUntil} is null or ${tokens.cooldownUntil} <= ${now}) then 1 else 0 end)`,
+      cooling: sql<number>`sum(case when ${tokens.status} = 'active' and ${tokens.quarantinedUntil} is null and ${tokens.cooldownUntil} > ${now} then 1 else 0 end)`,
+      quarantined: sql<number>`sum(case when ${tokens.status} = 'active' and ${tokens.quarantinedUntil} is not null then 1 else 0 end)`,
       invalid: sql<number>`sum(case when ${tokens.status} = 'invalid' then 1 else 0 end)`,
       disabled: sql<number>`sum(case when ${tokens.status} = 'disabled' then 1 else 0 end)`,
     })
     .from(tokens);
-  return { total: row.total ?? 0, active: row.active ?? 0, cooling: row.cooling ?? 0, invalid: row.invalid ?? 0, disabled: row.disabled ?? 0 };
+  return {
+    total: row.total ?? 0,
+    active: row.active ?? 0,
+    cooling: row.cooling ?? 0,
+    quarantined: row.quarantined ?? 0,
+    invalid: row.invalid ?? 0,
+    disabled: row.disabled ?? 0,
+  };
 }
 
 /** Every tag in use, sorted (for the dashboard's tag filter). */
 export async function listTokenTags(db: Db): Promise<string[]> {
   const rows = await db.selectDistinct({ tags: tokens.tags }).from(tokens);
   return [...new Set(rows.flatMap((r) => r.tags))].sort();
+}
+
+// ---- quality guard (pool/quality) ---------------------------------------------------------------
+
+export interface QuarantineMark {
+  reason: string;
+  model: string;
+  /** When its probe is due. */
+  until: number;
+  at: number;
+}
+
+const quarantineSet = (m: QuarantineMark) => ({
+  quarantinedUntil: m.until,
+  quarantineReason: m.reason,
+  quarantineModel: m.model,
+  quarantineCount: sql`${tokens.quarantineCount} + 1`,
+  suspectAnswers: 0,
+  lastFailureAt: m.at,
+  lastFailureReason: `quarantined: ${m.reason}`,
+});
+
+export async function quarantineToken(db: Db, id: string, mark: QuarantineMark): Promise<void> {
+  await db.update(tokens).set(quarantineSet(mark)).where(and(eq(tokens.id, id), isNull(tokens.quarantinedUntil)));
+}
+
+/** One more suspect answer in a row; the `threshold`-th quarantines (one statement, so parallel answers count). */
+export async function noteSuspectAnswer(db: Db, id: string, threshold: number, mark: QuarantineMark): Promise<void> {
+  const reached = sql`${tokens.suspectAnswers} + 1 >= ${threshold}`;
+  const q = quarantineSet(mark);
+  await db
+    .update(tokens)
+    .set({
+      suspectAnswers: sql`CASE WHEN ${reached} THEN 0 ELSE ${tokens.suspectAnswers} + 1 END`,
+      quarantinedUntil: sql`CASE WHEN ${reached} THEN ${mark.until} ELSE ${tokens.quarantinedUntil} END`,
+      quarantineReason: sql`CASE WHEN ${reached} THEN ${mark.reason} ELSE ${tokens.quarantineReason} END`,
+      quarantineModel: sql`CASE WHEN ${reached} THEN ${mark.model} ELSE ${tokens.quarantineModel} END`,
+      quarantineCount: sql`CASE WHEN ${reached} THEN ${tokens.quarantineCount} + 1 ELSE ${tokens.quarantineCount} END`,
+      lastFailureAt: sql`CASE WHEN ${reached} THEN ${mark.at} ELSE ${tokens.lastFailureAt} END`,
+      lastFailureReason: sql`CASE WHEN ${reached} THEN ${q.lastFailureReason} ELSE ${tokens.lastFailureReason} END`,
+    })
+    .where(and(eq(tokens.id, id), isNull(tokens.quarantinedUntil)));
+}
+
+export async function clearSuspectAnswers(db: Db, id: string): Promise<void> {
+  await db.update(tokens).set({ suspectAnswers: 0 }).where(eq(tokens.id, id));
+}
+
+/** Quarantined accounts whose probe is due; each taken by one prober (its due time moves on by `leaseMs`). */
+export async function takeDueProbes(db: Db, now: number, leaseMs: number, limit = 3): Promise<TokenRow[]> {
+  const due = await db
+    .select({ id: tokens.id, until: tokens.quarantinedUntil })
+    .from(tokens)
+    .where(and(eq(tokens.status, 'active'), lte(tokens.quarantinedUntil, now)))
+    .limit(limit);
+  const taken: TokenRow[] = [];
+  for (const d of due) {
+    const [row] = await db
+      .update(tokens)
+      .set({ quarantinedUntil: now + leaseMs })
+      .where(and(eq(tokens.id, d.id), eq(tokens.quarantinedUntil, d.until!)))
+      .returning();
+    if (row) taken.push(row);
+  }
+  return taken;
+}
+
+/** The earliest due probe, if any account is quarantined. */
+export async function nextProbeDue(db: Db): Promise<number | undefined> {
+  const [row] = await db
+    .select({ at: sql<number | null>`min(${tokens.quarantinedUntil})` })
+    .from(tokens)
+    .where(eq(tokens.status, 'active'));
+  return row?.at ?? undefined;
+}
+
+export async function endQuarantine(db: Db, id: string, outcome: { ok: true } | { ok: false; disable: boolean; retryAt: number; reason: string; at: number }): Promise<void> {
+  if (outcome.ok) {
+    await db.update(tokens).set({ quarantinedUntil: null, quarantineReason: null, quarantineModel: null, suspectAnswers: 0 }).where(eq(tokens.id, id));
+  } else if (outcome.disable) {
+    await db
+      .update(tokens)
+      .set({ status: 'disabled', quarantinedUntil: null, lastFailureAt: outcome.at, lastFailureReason: `disabled: ${outcome.reason} again after quarantine` })
+      .where(eq(tokens.id, id));
+  } else {
+    await db.update(tokens).set({ quarantinedUntil: outcome.retryAt, lastFailureAt: outcome.at, lastFailureReason: `quarantined: ${outcome.reason}` }).where(eq(tokens.id, id));
+  }
 }

@@ -10,14 +10,18 @@ import { pruneLoginAttempts } from '@/lib/db/admins';
 import { pruneVideoJobs } from '@/lib/db/videos';
 import { sessions } from '@/lib/db/schema';
 import type { GatewayContext } from './context';
+import { probeQuarantinedWhenDue, recheckProbes } from './quarantine-probe';
 
 const INTERVAL_MS = 60 * 60_000;
 let lastRun = 0;
 
 export function runHousekeeping(ctx: GatewayContext): void {
+  probeQuarantinedWhenDue(ctx);
   const now = ctx.now();
   if (now - lastRun < INTERVAL_MS) return;
   lastRun = now;
+  // Accounts quarantined by other isolates: this one learns of their probes at least this often.
+  recheckProbes();
   ctx.platform.waitUntil(
     Promise.all([
       pruneLogs(ctx.db, now - ctx.settings.log_retention_days * 86_400_000),

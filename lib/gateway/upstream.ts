@@ -25,6 +25,7 @@ import {
   updateToken,
 } from '@/lib/db/tokens';
 import { accountFreed, waitForAccount } from './account-slots';
+import { createQualityWatch } from './quality-guard';
 import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
@@ -251,6 +252,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
     freeLease();
     lastFailure = failure;
+    if (failure.kind === 'moderated') createQualityWatch(ctx, job.model).moderated(token);
     const now = ctx.now();
     const verdict = ledger.judge(failure);
     mayTryAnother = verdict.tryAnother;
@@ -286,8 +288,9 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   /** One attempt; a failure is recorded and returned. */
   async function tryOnce(): Promise<Attempt | UpstreamFailure> {
     const prepared = await attachments();
-    attempts++;
+    // Counted once an account was found: running out of accounts is not an attempt.
     const token = await acquire();
+    attempts++;
     tried.push(token.id);
     served = token;
     const raw = await tokenValue(token);
@@ -335,6 +338,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   async function* batches(first: Attempt): AsyncGenerator<GrokEvent[], void, undefined> {
     let current = first;
     served = first.token;
+    let watch = createQualityWatch(ctx, job.model);
     try {
       let visible = false;
       for (;;) {
@@ -349,8 +353,13 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
             end = i;
             break;
           }
-          if (event.type === 'done') succeeded(current.token);
-          else if (event.type !== 'meta') visible = true;
+          if (event.type === 'done') {
+            succeeded(current.token);
+            watch.finished(current.token);
+          } else {
+            watch.observe(event);
+            if (event.type !== 'meta') visible = true;
+          }
         }
         if (!failure) {
           yield batch;
@@ -362,6 +371,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
         await current.batches.return?.();
         current = await open();
         served = current.token;
+        watch = createQualityWatch(ctx, job.model);
         visible = false;
       }
     } finally {

@@ -46,6 +46,14 @@ export const settingsSchema = z.object({
   account_max_concurrency: z.number().int().min(0).max(50).default(1),
   /** How long a request waits, in order, for a busy account before 429. */
   account_busy_wait_seconds: z.number().int().min(0).max(60).default(10),
+  /** Flags accounts whose answers look downgraded (pool/quality) and quarantines them. */
+  quality_guard: z.boolean().default(true),
+  /** Faster than this (characters of answer per second) is not the upstream generating. */
+  quality_max_chars_per_second: z.number().int().min(100).max(1_000_000).default(5000),
+  /** Suspect answers in a row (no thinking, empty, moderated) before an account is quarantined. */
+  quality_suspect_answers: z.number().int().min(1).max(50).default(3),
+  /** How long a quarantined account stays out before its probe. */
+  quarantine_seconds: z.number().int().min(0).max(7 * 86400).default(1800),
   quota_sync_interval_seconds: z.number().int().min(0).max(86400).default(300),
   // access and housekeeping
   open_access: z.boolean().default(false),
