@@ -73,11 +73,14 @@ export interface TokenView {
   id: string;
   suffix: string;
   type: 'sso' | 'ssoSuper';
-  status: 'active' | 'cooling' | 'invalid' | 'disabled';
+  status: 'active' | 'cooling' | 'quarantined' | 'invalid' | 'disabled';
   cooldownUntil: number | null;
   failedCount: number;
   lastFailureAt: number | null;
   lastFailureReason: string | null;
+  quarantinedUntil?: number | null;
+  quarantineReason?: string | null;
+  quarantineCount?: number;
   remainingQueries: number;
   useCount: number;
   lastUsedAt: number | null;

@@ -4,6 +4,8 @@
 // A "plan" is what the E1 handler executes:
 //   {type:'http', status, headers, body}            plain HTTP answer
 //   {type:'stream', format:'ndjson'|'sse', steps}    200 stream (see stream.mjs)
+//   {type:'drop', afterMs}                           no answer at all: the connection is
+//                                                    dropped after `afterMs` (0 = at once)
 import { ERRORS, grokError } from './http-util.mjs';
 import { topLevelError } from './frames.mjs';
 
@@ -18,8 +20,13 @@ export const FAILURE_KINDS = [
   'blocked',
   'server-error',
   'inband-rate-limit',
+  'drop',
+  'hang',
   'scenario',
 ];
+
+/** How long `hang` keeps the connection silent before dropping it, by default. */
+export const HANG_DEFAULT_MS = 10_000;
 
 const CF_CHALLENGE_HTML = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>\
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">\
@@ -78,6 +85,8 @@ export const WS_FAILURE_KINDS = [
   'blocked',
   'server-error',
   'inband-rate-limit',
+  'drop',
+  'hang',
   'scenario',
 ];
 
@@ -97,6 +106,9 @@ export function validateFailure(f, knownScenario) {
   }
   if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 200 && f.status <= 599)) {
     return 'status failure needs an integer status 200..599';
+  }
+  if (f.kind === 'hang' && f.ms != null && !(Number.isInteger(f.ms) && f.ms >= 0)) {
+    return 'hang failure needs a non-negative integer ms';
   }
   if (f.kind === 'scenario' && !knownScenario(f.name, endpoint)) {
     return `unknown scenario ${JSON.stringify(f.name)}`;
@@ -142,6 +154,10 @@ export function failurePlan(f, runScenario) {
     }
     case 'inband-rate-limit':
       return inbandStream(8, 'Too many requests');
+    case 'drop':
+      return { type: 'drop', afterMs: 0 };
+    case 'hang':
+      return { type: 'drop', afterMs: Number.isInteger(f.ms) ? f.ms : HANG_DEFAULT_MS };
     case 'scenario':
       return runScenario(f.name, f.arg == null ? undefined : String(f.arg));
     default:

@@ -590,3 +590,99 @@ test('mgw: ws-session-ended sends text then session.ended and closes, no respons
   });
   assert.equal(bad.status, 400);
 });
+
+test('drop and hang: no answer at all, the connection is dropped (at once / after ms); status stays null', async () => {
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'drop' }, { kind: 'hang', ms: 150 }] });
+  await assert.rejects(post(E1, { message: 'hi', ...PROFILE_A }));
+  const started = Date.now();
+  await assert.rejects(post(E1, { message: 'hi', ...PROFILE_A }));
+  assert.ok(Date.now() - started >= 140, 'hang keeps the connection silent first');
+  const calls = (await control('GET', `/__fake/calls?path=${E1}`)).calls;
+  assert.deepEqual(
+    calls.map((c) => [c.injected.kind, c.status]),
+    [
+      ['drop', null],
+      ['hang', null],
+    ],
+  );
+  assert.equal((await control('GET', '/__fake/health')).activeStreams, 0);
+  // a hang ends as soon as the client gives up
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'hang', ms: 60_000 }] });
+  const ctl = new AbortController();
+  const pending = post(E1, { message: 'hi', ...PROFILE_A }, { signal: ctl.signal });
+  for (let i = 0; i < 50 && (await control('GET', '/__fake/health')).activeStreams === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await control('GET', '/__fake/health')).activeStreams, 1);
+  ctl.abort();
+  await assert.rejects(pending);
+  for (let i = 0; i < 50 && (await control('GET', '/__fake/health')).activeStreams > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await control('GET', '/__fake/health')).activeStreams, 0);
+  // `fail:drop` works as a directive too; a bad ms is refused
+  await assert.rejects(post(E1, { message: '#scenario:fail:drop', ...PROFILE_A }));
+  const bad = await fetch(`${fake.url}/__fake/inject`, { method: 'POST', body: JSON.stringify({ failures: [{ kind: 'hang', ms: -1 }] }) });
+  assert.equal(bad.status, 400);
+});
+
+test('drop and hang on a WebSocket upgrade: no 101 and no HTTP answer', async () => {
+  await control('POST', '/__fake/inject', {
+    failures: [
+      { kind: 'drop', endpoint: 'imagine' },
+      { kind: 'hang', ms: 100, endpoint: 'mgw' },
+    ],
+  });
+  await assert.rejects(connect('/ws/imagine/listen'));
+  await assert.rejects(connect(MGW, { cookie: `sso=tok-a; x-userid=${USER_ID}` }));
+  const calls = (await control('GET', '/__fake/calls')).calls.filter((c) => c.websocket);
+  assert.deepEqual(
+    calls.map((c) => [c.path, c.injected.kind, c.status]),
+    [
+      ['/ws/imagine/listen', 'drop', null],
+      ['/ws/mgw/', 'hang', null],
+    ],
+  );
+});
+
+test('imagine: ws-drop:N delivers N images whole, then drops image N after its preview', async () => {
+  const c = await connect('/ws/imagine/listen');
+  c.send(imagineRequest('x #scenario:ws-drop:1 #delay:0', { num_generations: 3 }));
+  assert.notEqual(await c.closed, 1000);
+  const finals = c.frames.filter((f) => f.type === 'image' && f.percentage_complete === 100);
+  const previews = c.frames.filter((f) => f.type === 'image' && f.percentage_complete < 100);
+  assert.equal(finals.length, 1);
+  assert.deepEqual(previews.map((f) => f.order), [0, 1]);
+  assert.equal(c.frames.at(-1).type, 'image');
+  assert.equal(c.frames.at(-1).order, 1);
+
+  const zero = await connect('/ws/imagine/listen');
+  zero.send(imagineRequest('x #scenario:ws-drop:0 #delay:0', { num_generations: 2 }));
+  assert.notEqual(await zero.closed, 1000);
+  assert.deepEqual(
+    zero.frames.map((f) => [f.type, f.percentage_complete ?? f.current_status]),
+    [
+      ['json', 'start_stage'],
+      ['image', 50],
+    ],
+  );
+});
+
+test('reported model: #model:NAME overrides it on any scenario, other-model[:NAME] is plain reporting NAME', async () => {
+  const reported = (frames) => [
+    frames.find((f) => f.result?.response?.userResponse)?.result.response.userResponse.model,
+    frames.find((f) => f.result?.response?.modelResponse)?.result.response.modelResponse.model,
+  ];
+  const PROFILE_B = { modeId: 'expert', modelName: 'grok-4-1-thinking-1129', modelMode: 'MODEL_MODE_EXPERT' };
+  const thinking = framesOf(await (await post(E1, { message: '#scenario:thinking #model:grok-3-mini x', ...PROFILE_B })).text());
+  assert.deepEqual(reported(thinking), ['grok-3-mini', 'grok-3-mini']);
+  assert.ok(thinking.some((f) => f.result?.response?.isThinking), 'still the thinking stream');
+  const long = framesOf(await (await post(E1, { message: '#model:grok-2 #scenario:long:3 #delay:0', ...PROFILE_A })).text());
+  assert.deepEqual(reported(long), ['grok-2', 'grok-2']);
+  assert.equal(answerOf(long), 'w0 w1 w2 ');
+
+  await control('POST', '/__fake/inject', { failures: [{ kind: 'scenario', name: 'other-model' }, { kind: 'scenario', name: 'other-model', arg: 'grok-2-mini' }] });
+  const first = framesOf(await (await post(E1, { message: 'hi', ...PROFILE_B })).text());
+  assert.deepEqual(reported(first), ['grok-3', 'grok-3']);
+  assert.equal(answerOf(first), 'Bonjour! That is "hello" in French.');
+  const second = framesOf(await (await post(E1, { message: 'hi', ...PROFILE_B })).text());
+  assert.deepEqual(reported(second), ['grok-2-mini', 'grok-2-mini']);
+  // without a knob the requested mode is reported (Profile B: modeId)
+  assert.deepEqual(reported(framesOf(await (await post(E1, { message: 'hi', ...PROFILE_B })).text())), ['expert', 'expert']);
+});

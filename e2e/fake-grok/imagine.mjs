@@ -99,6 +99,9 @@ async function runRound(conn, ctx, content) {
   const [width, height] = size;
   // ws-moderated: every image (or the first ARG ones) is moderated.
   const moderatedCount = scenario.name === 'ws-moderated' ? intArg(scenario.arg, count) : 0;
+  // ws-drop without ARG: dropped right after the first start_stage; ws-drop:N: the first N images are
+  // delivered whole, then image N is dropped mid-image (after its start_stage and 50 % preview).
+  const dropAt = scenario.name === 'ws-drop' && scenario.arg != null ? intArg(scenario.arg, 0) : null;
 
   for (let order = 0; order < count; order++) {
     const id = randomUUID();
@@ -108,7 +111,7 @@ async function runRound(conn, ctx, content) {
     if (!moderated) state.imagineImages.add(id);
 
     if (!(await send({ type: 'json', current_status: 'start_stage', image_id: id, order, width, height }))) return;
-    if (scenario.name === 'ws-drop') {
+    if (scenario.name === 'ws-drop' && dropAt === null) {
       conn.terminate();
       return;
     }
@@ -124,6 +127,10 @@ async function runRound(conn, ctx, content) {
       height,
     });
     if (!(await send(image('preview-50', 50)))) return;
+    if (order === dropAt) {
+      conn.terminate();
+      return;
+    }
     if (!moderated && !(await send(image('final', 100)))) return;
     const done = { type: 'json', current_status: 'completed', image_id: id, order, moderated, r_rated: false };
     if (!(await send(done))) return;

@@ -27,12 +27,17 @@ export function chatQuota(body) {
   return { key, cost: HIGH_COST_MODES.has(body.modelMode) ? 4 : 1 };
 }
 
+/**
+ * A counter's window is fixed: it starts at the counter's first use (or control-API set) and lasts the
+ * `quotaWindowSeconds` in force then, like an account's plan — changing the option later only affects
+ * windows that start afterwards. So accounts can report different windows and reset times (E5
+ * `windowSizeSeconds`, and `waitTimeSeconds` once exhausted).
+ */
 function counter(state, token, key, now) {
   const id = `${token}\n${key}`;
   let c = state.counters.get(id);
-  const windowMs = state.options.quotaWindowSeconds * 1000;
-  if (!c || now - c.windowStart >= windowMs) {
-    c = { used: 0, windowStart: now };
+  if (!c || now - c.windowStart >= c.windowSeconds * 1000) {
+    c = { used: 0, windowStart: now, windowSeconds: state.options.quotaWindowSeconds };
     state.counters.set(id, c);
   }
   return c;
@@ -41,8 +46,7 @@ function counter(state, token, key, now) {
 function snapshot(state, c, now) {
   const total = state.options.quotaTotal;
   const remaining = Math.max(0, total - c.used);
-  const windowMs = state.options.quotaWindowSeconds * 1000;
-  const waitTimeSeconds = Math.max(0, Math.ceil((c.windowStart + windowMs - now) / 1000));
+  const waitTimeSeconds = Math.max(0, Math.ceil((c.windowStart + c.windowSeconds * 1000 - now) / 1000));
   return { total, remaining, waitTimeSeconds };
 }
 
@@ -70,7 +74,7 @@ export function setRemaining(state, token, key, remaining, now = Date.now()) {
 export function rateLimitsBody(state, token, body, now = Date.now()) {
   const c = counter(state, token, body.modelName, now);
   const { total, remaining, waitTimeSeconds } = snapshot(state, c, now);
-  const windowSizeSeconds = state.options.quotaWindowSeconds;
+  const windowSizeSeconds = c.windowSeconds;
   if ('requestKind' in body) {
     const high = Math.floor(remaining / 4);
     return {

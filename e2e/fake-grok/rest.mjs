@@ -49,7 +49,8 @@ async function conversationNew(req, res, c) {
   const ctx = {
     body,
     message: body.message,
-    model: isText(body.modeId) ? body.modeId : isText(body.modelName) ? body.modelName : undefined,
+    // The model userResponse/modelResponse report: the requested one, unless `#model:NAME` says otherwise.
+    model: directives.model ?? (isText(body.modeId) ? body.modeId : isText(body.modelName) ? body.modelName : undefined),
   };
   const build = (name, arg) => scenarioPlan(name, arg, ctx);
   const failure = takeFailure(c.state);

@@ -19,9 +19,11 @@ import { failDirectivePlan } from './failures.mjs';
 
 const SCENARIO_RE = /#scenario:([a-z][a-z0-9-]*)(?::([A-Za-z0-9._-]+))?/gi;
 const DELAY_RE = /#delay:(\d+)/i;
+const MODEL_RE = /#model:([A-Za-z0-9._-]+)/i;
 
 /**
- * `{scenario: {name, arg} | null, delayMs: number | null}` from a message.
+ * `{scenario: {name, arg} | null, delayMs: number | null, model: string | null}` from a message
+ * (`model`: `#model:NAME`, the model the answer reports instead of the requested one).
  * `known(name)` says which scenario names count (default: the E1 ones).
  */
 export function parseDirectives(message, known = isScenario) {
@@ -34,7 +36,8 @@ export function parseDirectives(message, known = isScenario) {
     }
   }
   const d = DELAY_RE.exec(String(message ?? ''));
-  return { scenario, delayMs: d ? Number(d[1]) : null };
+  const m = MODEL_RE.exec(String(message ?? ''));
+  return { scenario, delayMs: d ? Number(d[1]) : null, model: m ? m[1] : null };
 }
 
 /**
@@ -67,6 +70,9 @@ export function defaultScenario(body) {
 }
 
 // ---- helpers --------------------------------------------------------------
+
+/** What `other-model` reports without an ARG. */
+export const OTHER_MODEL = 'grok-3';
 
 const ndjson = (steps) => ({ type: 'stream', format: 'ndjson', steps });
 const frames = (list) => list.map((frame) => ({ frame }));
@@ -345,6 +351,8 @@ function cardImage(ctx, { count = 0, edit = (chunk) => chunk } = {}) {
 const SCENARIOS = {
   plain: (ctx) => ndjson(frames(replay('plain', ctx))),
   thinking: (ctx) => ndjson(frames(replay('thinking', ctx))),
+  // `plain`, but userResponse/modelResponse report another model than the requested one (a downgraded account).
+  'other-model': (ctx, arg) => ndjson(frames(replay('plain', { ...ctx, model: arg ?? OTHER_MODEL }))),
   'error-midstream': (ctx) => ndjson(frames(replay('errorMidstream', ctx))),
   image: (ctx) => ndjson(frames(replay('image', ctx))),
   'card-image': (ctx) => cardImage(ctx),

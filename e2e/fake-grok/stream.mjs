@@ -24,6 +24,29 @@ export function sendHttpPlan(res, plan) {
   }
 }
 
+/**
+ * A `drop` plan (failure kinds `drop` and `hang`): no answer at all, not even a
+ * status line; the socket is destroyed after `plan.afterMs` (0 = at once), or
+ * earlier when the peer goes away or the fake closes (`active`). Works on the
+ * socket of an HTTP request and on that of a WebSocket upgrade alike.
+ */
+export function runDropPlan(socket, plan, active) {
+  return new Promise((resolve) => {
+    let timer = null;
+    const finish = () => {
+      clearTimeout(timer);
+      active.delete(finish);
+      socket.off('close', finish);
+      socket.destroy();
+      resolve();
+    };
+    if (!(plan.afterMs > 0) || socket.destroyed) return finish();
+    active.add(finish);
+    socket.once('close', finish);
+    timer = setTimeout(finish, plan.afterMs);
+  });
+}
+
 function encode(frame, format) {
   const json = JSON.stringify(frame);
   // `concat`: objects back to back with no separator at all (spec §5.1, CY-4 tolerance).

@@ -11,6 +11,7 @@ import { IMAGINE_PATH, isImagineScenario, runImagineSession } from './imagine.mj
 import { isMgwScenario, MGW_PATH, runMgwSession } from './mgw.mjs';
 import { FAKE_USER_ID } from './rest.mjs';
 import { WsConn } from './ws-conn.mjs';
+import { runDropPlan } from './stream.mjs';
 import { recordCall, takeFailure, tokenState, WS_LOGGED_HEADERS } from './state.mjs';
 
 /** Largest client message accepted (CY-4 uses a 16 MiB frame limit). */
@@ -110,6 +111,8 @@ export function attachWebSockets(httpServer, server) {
     if (verdict.failure) entry.injected = verdict.failure;
     if (verdict.reject) {
       if (verdict.failure) entry.scenario = { name: 'injected' };
+      // `drop` / `hang`: no HTTP answer at all, the upgrade's connection is dropped (status stays null).
+      if (verdict.reject.type === 'drop') return runDropPlan(socket, verdict.reject, server.activeStreams);
       return rejectUpgrade(socket, entry, verdict.reject);
     }
     if (verdict.uid) entry.uid = verdict.uid;

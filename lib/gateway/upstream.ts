@@ -34,7 +34,7 @@ import { decryptSecret } from '@/lib/util/crypto';
 import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
-import { quotaSyncDue, syncQuota } from './quota';
+import { quotaSyncDue, refreshAfterQuotaError, syncQuota } from './quota';
 import { noAdmission, type AdmissionPlan, type KeyAdmission } from './key-limits';
 
 /** What one attempt on one account does once its attachments are uploaded. */
@@ -217,17 +217,19 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
         preloaded = undefined;
         let pool = candidates;
         for (;;) {
-          const choice = picker(pool, { pools });
+          const choice = picker(pool, { pools, units: job.model.units, bucket: job.model.bucket });
           if (!choice) break;
           const row = await claim(choice, now);
           if (row) return row;
           pool = pool.filter((c) => c.id !== choice.id);
         }
       }
-      // Every usable account is serving someone else: wait (in arrival order) for one to free up.
+      // Every usable account is serving someone else: wait (in arrival order) for one to free up — once the
+      // key itself is admitted, so a key over its own limits is refused at once rather than queued.
       if (!perAccount || lastFailure || signal?.aborted) break;
       const left = waitUntil - ctx.now();
       if (left <= 0 || !(await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) break;
+      await admitAlone();
       await waitForAccount(Math.min(left, BUSY_POLL_MS), signal);
     }
     await admitAlone();
@@ -259,6 +261,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     const remaining = job.model.bucket === 'heavy' ? token.heavyRemainingQueries : token.remainingQueries;
     const patch = verdict.charge && patchForFailure(failure, { remaining }, statePolicy(ctx.settings), now);
     if (patch) await applyTokenPatch(ctx.db, token.id, job.model.bucket, patch);
+    refreshAfterQuotaError(ctx, token, failure, job.model, () => tokenValue(token));
     if (failure.kind === 'challenge' || failure.kind === 'anti_bot') {
       ctx.platform.waitUntil(setMeta(ctx.db, 'egress_last_challenge', JSON.stringify({ at: now, kind: failure.kind, message: failure.message }), now));
     }

@@ -17,6 +17,7 @@ import { keyCreateSchema, keyPatchSchema } from '@/lib/admin/keys';
 import { logQuerySchema, statsQuerySchema } from '@/lib/admin/logs';
 import { querySchema as cacheQuerySchema } from '@/lib/admin/cache';
 import { settingsSchema } from '@/lib/settings/schema';
+import { settingsBackupSchema } from '@/lib/settings/backup';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -254,7 +255,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get', path: '/api/admin/tokens', operationId: 'listTokens', tag: 'Admin: tokens', auth: 'admin',
     summary: 'List accounts',
     query: tokens.listQuerySchema,
-    ok: json('`{items:[token], total, page, pageSize}` (tokens shown by suffix only)'),
+    ok: json('`{items:[token], total, page, pageSize, outcomes}` (tokens shown by suffix only); `outcomes` maps the id of each listed account that served requests to its last 20 outcomes, oldest first: `[{at, status, reason, kind}]`, `kind` = `ok` | `client_closed` | `cooled` | `failed` | `quarantined`'),
   },
   {
     method: 'post', path: '/api/admin/tokens', operationId: 'importTokens', tag: 'Admin: tokens', auth: 'admin',
@@ -351,6 +352,24 @@ export const ROUTES: RouteSpec[] = [
     errorBody: 'fieldErrors',
   },
   {
+    method: 'get', path: '/api/admin/settings/export', operationId: 'exportSettings', tag: 'Admin: settings', auth: 'admin',
+    summary: 'Export the settings (backup)',
+    description: 'Every setting, defaults included. The file holds `cf_cookies` and the custom instruction: keep it private. Restore it with `POST /api/admin/settings/import`.',
+    ok: {
+      description: '`{format:"grok2api-settings", version:1, exportedAt, settings:{…}}` as an attachment.',
+      content: ['json'],
+      headers: { 'content-disposition': '`attachment; filename="grok2api-settings-YYYY-MM-DD.json"`' },
+    },
+  },
+  {
+    method: 'post', path: '/api/admin/settings/import', operationId: 'importSettings', tag: 'Admin: settings', auth: 'admin',
+    summary: 'Import a settings export (restore)',
+    description: 'Checks the whole document first (format, version, every setting as `PUT /api/admin/settings` does) and stores nothing unless all of it is valid; then saves it in one batch. Settings the file does not list keep their value. A 400 names the field in `param` (`format`, `version`, `settings.<name>`); a bad or unknown setting (code `invalid_settings`) also carries `fieldErrors`.',
+    body: [{ name: 'SettingsBackup', schema: settingsBackupSchema }],
+    ok: json('`{ok:true, applied, values}`: how many settings the file set, and all settings after the import'),
+    errors: [413],
+  },
+  {
     method: 'get', path: '/api/admin/logs', operationId: 'listLogs', tag: 'Admin: logs', auth: 'admin',
     summary: 'Request log',
     description: '`from` / `to` are epoch milliseconds.',
@@ -361,7 +380,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get', path: '/api/admin/stats', operationId: 'getStats', tag: 'Admin: logs', auth: 'admin',
     summary: 'Usage statistics',
     query: statsQuerySchema,
-    ok: json('`{period, bucketMs, requests, ok, successRate, latency, ttft, series, byReason, byModel, byKey, tokens, egress}`'),
+    ok: json('`{period, bucketMs, requests, ok, successRate, latency, ttft, series, byReason, byModel, byKey, tokens, capacity, egress}`; `capacity` = `{bucketMs, points:[{at, available, cooling, quarantined, invalid, disabled}]}`: the pool over the period (snapshots averaged per bucket), the current counts last'),
   },
   {
     method: 'get', path: '/api/admin/stats/export', operationId: 'exportStats', tag: 'Admin: logs', auth: 'admin',
