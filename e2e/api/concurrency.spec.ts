@@ -19,6 +19,9 @@ test.beforeEach(async () => {
 
 test.describe('concurrency', () => {
   test(`${N} simultaneous streams over ${ACCOUNTS} accounts`, async () => {
+    // One request per account at once (the default): 200 streams queue for 20 accounts, so allow the queue time.
+    test.setTimeout(120_000);
+    await gateway.setSettings({ account_busy_wait_seconds: 60 });
     const key = await gateway.createKey({ name: 'e2e-concurrency' });
     const results = await Promise.all(
       Array.from({ length: N }, async (_, i) => {
