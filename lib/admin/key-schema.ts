@@ -4,6 +4,7 @@
  * (no server imports, so client components can use it).
  */
 import { z } from 'zod';
+import { wellFormedText } from '@/lib/util/text';
 
 const limit = z.number().int().min(0).max(1_000_000).optional();
 export const keyLimitsSchema = z.object({
@@ -16,7 +17,7 @@ export const keyLimitsSchema = z.object({
 });
 const modelsSchema = z.array(z.string().min(1).max(100)).max(200).nullable();
 export const keyCreateSchema = z.object({
-  name: z.string().trim().min(1, 'name is required').max(100),
+  name: wellFormedText().trim().min(1, 'name is required').max(100),
   expiresAt: z.number().int().positive().nullable().optional(),
   models: modelsSchema.optional(),
   limits: keyLimitsSchema.optional(),

@@ -4,6 +4,7 @@ import { parseBody } from '@/lib/openai/schemas';
 import { listLogs, statsSince } from '@/lib/db/logs';
 import { countTokensByState } from '@/lib/db/tokens';
 import { getMeta } from '@/lib/db/meta';
+import { listPoolSnapshots, POOL_SNAPSHOT_SLOT_MS } from '@/lib/db/pool-snapshots';
 import type { AdminContext } from './guard';
 import type { GatewayContext } from '@/lib/gateway/context';
 
@@ -25,7 +26,12 @@ export async function list(req: Request, ctx: AdminContext): Promise<Response> {
 }
 
 const HOUR = 3_600_000;
-const PERIODS = { '24h': { span: 24 * HOUR, bucket: HOUR }, '7d': { span: 7 * 24 * HOUR, bucket: 6 * HOUR }, '30d': { span: 30 * 24 * HOUR, bucket: 24 * HOUR } } as const;
+/** `capacity`: the pool snapshots' bucket (24 h shows each 10-minute snapshot). */
+const PERIODS = {
+  '24h': { span: 24 * HOUR, bucket: HOUR, capacity: POOL_SNAPSHOT_SLOT_MS },
+  '7d': { span: 7 * 24 * HOUR, bucket: 6 * HOUR, capacity: HOUR },
+  '30d': { span: 30 * 24 * HOUR, bucket: 24 * HOUR, capacity: 6 * HOUR },
+} as const;
 export const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
 
 export type StatsPeriod = keyof typeof PERIODS;
@@ -33,17 +39,25 @@ export type StatsPeriod = keyof typeof PERIODS;
 /** The datacenter numbers for a period (the API's `GET /stats` and the dashboard page). */
 export async function loadStats(ctx: GatewayContext, period: StatsPeriod) {
   const now = ctx.now();
-  const [summary, tokens, challenge] = await Promise.all([
-    statsSince(ctx.db, now - PERIODS[period].span, PERIODS[period].bucket),
+  const { span, bucket, capacity: capacityBucket } = PERIODS[period];
+  const [summary, tokens, challenge, snapshots] = await Promise.all([
+    statsSince(ctx.db, now - span, bucket),
     countTokensByState(ctx.db, now),
     getMeta(ctx.db, 'egress_last_challenge'),
+    listPoolSnapshots(ctx.db, now - span, capacityBucket),
   ]);
+  const { active: available, cooling, quarantined, invalid, disabled } = tokens;
   return {
     period,
-    bucketMs: PERIODS[period].bucket,
+    bucketMs: bucket,
     ...summary,
     successRate: summary.requests ? summary.ok / summary.requests : null,
     tokens,
+    /** The pool over the period; the current counts come last, so a fresh install has a point. */
+    capacity: {
+      bucketMs: capacityBucket,
+      points: tokens.total || snapshots.length ? [...snapshots, { at: now, available, cooling, quarantined, invalid, disabled }] : [],
+    },
     egress: challenge ? { lastChallenge: JSON.parse(challenge.value) as unknown } : { lastChallenge: null },
   };
 }

@@ -4,6 +4,7 @@
  * export (after re-entering the password), live test and quota refresh.
  */
 import { z } from 'zod';
+import { wellFormedText } from '@/lib/util/text';
 import { GatewayError } from '@/lib/errors';
 import { parseBody, readJsonBody } from '@/lib/openai/schemas';
 import { normalizeToken } from '@/lib/grok/headers';
@@ -12,6 +13,7 @@ import { buildRateLimitPayload } from '@/lib/grok/payload';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
 import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/util/crypto';
 import { confirmPassword } from './account';
+import { loadOutcomes } from './outcomes';
 import {
   allTokens,
   applyTokenPatch,
@@ -21,26 +23,26 @@ import {
   insertTokens,
   listTokens,
   updateToken,
-  updateTokenQuota,
   updateTokensWhereIds,
 } from '@/lib/db/tokens';
+import { storeRateLimits } from '@/lib/gateway/quota';
 import type { TokenRow } from '@/lib/db/schema';
 import type { AdminContext } from './guard';
 
-const tagsSchema = z.array(z.string().trim().min(1).max(40)).max(20);
+const tagsSchema = z.array(wellFormedText().trim().min(1).max(40)).max(20);
 const typeSchema = z.enum(['sso', 'ssoSuper']);
 
 export const importSchema = z.object({
   tokens: z.union([z.string(), z.array(z.string())]),
   type: typeSchema.default('sso'),
   tags: tagsSchema.optional(),
-  note: z.string().max(500).optional(),
+  note: wellFormedText().max(500).optional(),
 });
 export const patchSchema = z.object({
   status: z.enum(['active', 'disabled']).optional(),
   type: typeSchema.optional(),
   tags: tagsSchema.optional(),
-  note: z.string().max(500).optional(),
+  note: wellFormedText().max(500).optional(),
   /** Clears cooldown and failure counters (e.g. after fixing Cloudflare clearance). */
   resetState: z.boolean().optional(),
 });
@@ -57,6 +59,16 @@ export const listQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
+
+/** The accounts page reads the same query from its URL, but a bad parameter falls back to its default instead of a 400. */
+export function parseListQueryLenient(params: Record<string, string | string[] | undefined>): z.infer<typeof listQuerySchema> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(listQuerySchema.shape)) {
+    const r = field.safeParse(params[key]);
+    out[key] = r.success ? r.data : field.parse(undefined);
+  }
+  return out as z.infer<typeof listQuerySchema>;
+}
 
 /** Tokens are JWT-like: printable, no spaces, reasonably long. */
 const TOKEN_SHAPE = /^[A-Za-z0-9._\-+/=]{20,4096}$/;
@@ -79,6 +91,9 @@ export function tokenView(row: TokenRow, now: number) {
     lastFailureReason: row.lastFailureReason,
     remainingQueries: row.remainingQueries,
     heavyRemainingQueries: row.heavyRemainingQueries,
+    /** When each bucket's quota window resets (from the last rate-limit query); null = unknown. */
+    quotaResetAt: row.quotaResetAt,
+    heavyQuotaResetAt: row.heavyQuotaResetAt,
     quotaSyncedAt: row.quotaSyncedAt,
     lastUsedAt: row.lastUsedAt,
     useCount: row.useCount,
@@ -94,7 +109,8 @@ export async function list(req: Request, ctx: AdminContext): Promise<Response> {
   const query = parseBody(listQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   const now = ctx.now();
   const { rows, total } = await listTokens(ctx.db, { ...query, now });
-  return Response.json({ items: rows.map((r) => tokenView(r, now)), total, page: query.page, pageSize: query.pageSize });
+  const outcomes = await loadOutcomes(ctx.db, rows);
+  return Response.json({ items: rows.map((r) => tokenView(r, now)), total, page: query.page, pageSize: query.pageSize, outcomes });
 }
 
 export async function importTokens(req: Request, ctx: AdminContext): Promise<Response> {
@@ -212,12 +228,12 @@ async function probe(ctx: AdminContext, row: TokenRow) {
     if (patchRow) await applyTokenPatch(ctx.db, row.id, 'default', patchRow);
     return { id: row.id, ok: false as const, kind: r.failure.kind, message: r.failure.message };
   }
-  if (r.value.remaining !== undefined) await updateTokenQuota(ctx.db, row.id, 'default', r.value.remaining, now);
+  await storeRateLimits(ctx.db, row.id, 'default', r.value, now);
   if (row.type === 'ssoSuper') {
     const heavy = ctx.catalog.list.find((m) => m.bucket === 'heavy');
     if (heavy) {
       const h = await fetchRateLimits(ctx.grok, raw, buildRateLimitPayload(ctx.settings.upstream_profile, heavy));
-      if (h.ok && h.value.remaining !== undefined) await updateTokenQuota(ctx.db, row.id, 'heavy', h.value.remaining, now);
+      if (h.ok) await storeRateLimits(ctx.db, row.id, 'heavy', h.value, now);
     }
   }
   return { id: row.id, ok: true as const, remaining: r.value.remaining ?? null, total: r.value.total ?? null, windowSeconds: r.value.windowSeconds ?? null };
@@ -235,7 +251,9 @@ export const refreshSchema = z.object({ ids: z.array(z.string()).max(100).option
 
 /** Refreshes quotas of the given accounts (or the 100 least recently synced), five at a time. */
 export async function refresh(req: Request, ctx: AdminContext): Promise<Response> {
-  const body = parseBody(refreshSchema, req.headers.get('content-length') === '0' ? {} : await readJsonBody(req).catch(() => ({})));
+  // An empty body means "the least recently synced"; a malformed one is an error, not a refresh of everything.
+  const empty = req.headers.get('content-length') === '0' || !req.body;
+  const body = parseBody(refreshSchema, empty ? {} : await readJsonBody(req).catch((e: unknown) => (e instanceof GatewayError && e.code === 'invalid_json' && e.message.includes('empty') ? {} : Promise.reject(e))));
   let rows: TokenRow[];
   if (body.ids?.length) rows = (await Promise.all(body.ids.map((id) => getToken(ctx.db, id)))).filter((r): r is TokenRow => !!r);
   else rows = (await allTokens(ctx.db)).filter((r) => r.status !== 'disabled').sort((a, b) => (a.quotaSyncedAt ?? 0) - (b.quotaSyncedAt ?? 0)).slice(0, 100);

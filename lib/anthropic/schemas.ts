@@ -19,7 +19,9 @@ const toolResultBlock = z.looseObject({
   content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).optional(),
   is_error: z.boolean().optional(),
 });
-const otherBlock = z.looseObject({ type: z.string() });
+/** Block types we do not use pass through — but a known type must have its own shape (no image without a source). */
+const KNOWN_BLOCKS = ['text', 'image', 'tool_use', 'tool_result'];
+const otherBlock = z.looseObject({ type: z.string().refine((t) => !KNOWN_BLOCKS.includes(t)) });
 const block = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]);
 
 export const messagesRequestSchema = z.looseObject({

@@ -174,10 +174,30 @@ export const requestLogs = sqliteTable(
     completionTokens: integer('completion_tokens').notNull().default(0),
     error: text('error'),
   },
-  (t) => [index('request_logs_created_idx').on(t.createdAt), index('request_logs_key_idx').on(t.keyId, t.createdAt)],
+  (t) => [
+    index('request_logs_created_idx').on(t.createdAt),
+    index('request_logs_key_idx').on(t.keyId, t.createdAt),
+    /** An account's latest outcomes (the accounts page strip) read only those rows. */
+    index('request_logs_token_idx').on(t.tokenId, t.createdAt),
+  ],
 );
 export type RequestLogRow = typeof requestLogs.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;
+
+/**
+ * The pool's state over time (data center capacity chart): one row per 10-minute slot, written lazily from
+ * requests (gateway/pool-snapshot), pruned with the log retention. `at` is the slot's start.
+ */
+export const poolSnapshots = sqliteTable('pool_snapshots', {
+  at: integer('at').primaryKey(),
+  /** Ready to serve: active, not cooling, not quarantined. */
+  available: integer('available').notNull().default(0),
+  cooling: integer('cooling').notNull().default(0),
+  quarantined: integer('quarantined').notNull().default(0),
+  invalid: integer('invalid').notNull().default(0),
+  disabled: integer('disabled').notNull().default(0),
+});
+export type PoolSnapshotRow = typeof poolSnapshots.$inferSelect;
 
 /** Async video jobs (`POST /v1/videos`): state survives isolate restarts. */
 export const videoJobs = sqliteTable(

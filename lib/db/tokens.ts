@@ -11,6 +11,8 @@ import type { TokenPatch } from '@/lib/pool/state';
 
 export type Bucket = 'default' | 'heavy';
 const bucketColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyRemainingQueries : tokens.remainingQueries);
+const resetColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyQuotaResetAt : tokens.quotaResetAt);
+const resetKey = (b: Bucket) => (b === 'heavy' ? 'heavyQuotaResetAt' : 'quotaResetAt');
 const ready = (now: number) =>
   and(eq(tokens.status, 'active'), or(isNull(tokens.cooldownUntil), lte(tokens.cooldownUntil, now)), isNull(tokens.quarantinedUntil));
 /** Requests in flight on the account (live leases). */
@@ -23,7 +25,7 @@ export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucke
   if (opts.perAccount) where.push(sql`${inFlight(opts.now)} < ${opts.perAccount}`);
   if (opts.exclude.length) where.push(notInArray(tokens.id, opts.exclude.slice(0, 50)));
   return db
-    .select({ id: tokens.id, type: tokens.type, remaining: col, lastUsedAt: tokens.lastUsedAt, failedCount: tokens.failedCount })
+    .select({ id: tokens.id, type: tokens.type, remaining: col, resetAt: resetColumn(opts.bucket), lastUsedAt: tokens.lastUsedAt, failedCount: tokens.failedCount })
     .from(tokens)
     .where(and(...where))
     .orderBy(sql`random()`)
@@ -109,7 +111,12 @@ export async function applyTokenPatch(db: Db, id: string, bucket: Bucket, patch:
     set.cooldownUntil = sql`CASE WHEN ${count} >= ${allowed} THEN ${cooldownUntil} ELSE ${tokens.cooldownUntil} END`;
     set.recentFailures = sql`CASE WHEN ${count} >= ${allowed} THEN 0 ELSE ${count} END`;
   }
-  if (patch.exhaustBucket) set[bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries'] = 0;
+  if (patch.exhaustBucket) {
+    set[bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries'] = 0;
+    // A passed reset would make selection read the new 0 as stale: the cooldown is the estimate until a sync.
+    const reset = resetColumn(bucket);
+    set[resetKey(bucket)] = sql`CASE WHEN ${reset} > ${patch.at} THEN ${reset} ELSE ${typeof patch.cooldownUntil === 'number' ? patch.cooldownUntil : null} END`;
+  }
   await db.update(tokens).set(set).where(eq(tokens.id, id));
 }
 
@@ -118,11 +125,40 @@ export async function resetTokenFailures(db: Db, id: string): Promise<void> {
   await db.update(tokens).set({ failedCount: 0, recentFailures: 0 }).where(eq(tokens.id, id));
 }
 
-export async function updateTokenQuota(db: Db, id: string, bucket: Bucket, remaining: number, now: number): Promise<void> {
-  await db
+/**
+ * When a bucket's quota window resets, as read from a rate-limit answer (lib/gateway/quota `quotaResetFrom`):
+ * `exact` (upstream's wait time) replaces the stored time; an estimate (sync time + window) only moves a
+ * stored time that is still ahead earlier, never later; null (nothing known) keeps a time still ahead and
+ * clears a passed one.
+ */
+export type QuotaReset = { at: number; exact: boolean } | null;
+
+/** Stores a synced count (and, when given, the bucket's reset time: see QuotaReset). */
+export async function updateTokenQuota(db: Db, id: string, bucket: Bucket, remaining: number, now: number, reset?: QuotaReset): Promise<void> {
+  const set: Record<string, unknown> = { [bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: remaining, quotaSyncedAt: now };
+  if (reset !== undefined) {
+    const col = resetColumn(bucket);
+    set[resetKey(bucket)] =
+      reset === null
+        ? sql`CASE WHEN ${col} > ${now} THEN ${col} ELSE NULL END`
+        : reset.exact
+          ? reset.at
+          : sql`CASE WHEN ${col} > ${now} AND ${col} < ${reset.at} THEN ${col} ELSE ${reset.at} END`;
+  }
+  await db.update(tokens).set(set).where(eq(tokens.id, id));
+}
+
+/**
+ * Takes the account's quota refresh unless it was synced (or a refresh taken) within `minIntervalMs`: one
+ * statement, so of a burst of callers exactly one gets it. Marks the account synced now.
+ */
+export async function claimQuotaRefresh(db: Db, id: string, now: number, minIntervalMs: number): Promise<boolean> {
+  const taken = await db
     .update(tokens)
-    .set({ [bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: remaining, quotaSyncedAt: now })
-    .where(eq(tokens.id, id));
+    .set({ quotaSyncedAt: now })
+    .where(and(eq(tokens.id, id), or(isNull(tokens.quotaSyncedAt), lte(tokens.quotaSyncedAt, now - minIntervalMs))))
+    .returning({ id: tokens.id });
+  return taken.length > 0;
 }
 
 // ---- admin ---------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ import { pruneVideoJobs } from '@/lib/db/videos';
 import { sessions } from '@/lib/db/schema';
 import type { GatewayContext } from './context';
 import { probeQuarantinedWhenDue, recheckProbes } from './quarantine-probe';
+import { snapshotPoolWhenDue } from './pool-snapshot';
 
 const INTERVAL_MS = 60 * 60_000;
 let lastRun = 0;
 
 export function runHousekeeping(ctx: GatewayContext): void {
   probeQuarantinedWhenDue(ctx);
+  snapshotPoolWhenDue(ctx);
   const now = ctx.now();
   if (now - lastRun < INTERVAL_MS) return;
   lastRun = now;

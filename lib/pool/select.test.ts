@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenPicker, poolsFor, type Candidate } from './select';
+import { createTokenPicker, poolsFor, resetFactor, RESET_BOOST, type Candidate, type PickOptions } from './select';
 
 const NOW = 1_800_000_000_000;
 
@@ -19,17 +19,18 @@ const cand = (id: string, over: Partial<Candidate> = {}): Candidate => ({
   id,
   type: 'sso',
   remaining: 50,
+  resetAt: null,
   lastUsedAt: null,
   failedCount: 0,
   ...over,
 });
 
 /** Share of picks per id over `n` seeded picks. */
-function shares(candidates: Candidate[], pools: Candidate['type'][], n = 10_000, seed = 42): Record<string, number> {
+function shares(candidates: Candidate[], pools: Candidate['type'][], n = 10_000, seed = 42, opts: Omit<PickOptions, 'pools'> = {}): Record<string, number> {
   const pick = createTokenPicker({ now: () => NOW, random: seeded(seed) });
   const counts: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
-    const c = pick(candidates, { pools });
+    const c = pick(candidates, { pools, ...opts });
     if (!c) throw new Error('no pick');
     counts[c.id] = (counts[c.id] ?? 0) + 1;
   }
@@ -133,5 +134,115 @@ describe('createTokenPicker', () => {
     const s = shares([cand('failing', { failedCount: 3 }), cand('healthy')], ['sso']);
     expect(s.failing).toBeGreaterThan(0.12);
     expect(s.failing).toBeLessThan(0.28); // about 1/5
+  });
+});
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('reset factor', () => {
+  it('is RESET_BOOST for an imminent (or passed) reset, 1 for an unknown one, and halves its excess each hour', () => {
+    expect(resetFactor(null, NOW)).toBe(1);
+    expect(resetFactor(NOW, NOW)).toBe(RESET_BOOST); // (selection treats a passed reset as unknown: see below)
+    expect(resetFactor(NOW + HOUR, NOW)).toBeCloseTo(1 + (RESET_BOOST - 1) / 2);
+    expect(resetFactor(NOW + 2 * HOUR, NOW)).toBeCloseTo(1 + (RESET_BOOST - 1) / 4);
+    expect(resetFactor(NOW + 20 * HOUR, NOW)).toBeCloseTo(1, 4);
+  });
+});
+
+describe('quota where it lasts (reset times, units, heavy bucket)', () => {
+  it('prefers the account whose window resets soonest, as a weight and not an order', () => {
+    const soon = cand('soon', { resetAt: NOW + 10 * MIN });
+    const late = cand('late', { resetAt: NOW + 20 * HOUR });
+    const s = shares([soon, late], ['sso']);
+    const expected = resetFactor(soon.resetAt, NOW) / (resetFactor(soon.resetAt, NOW) + resetFactor(late.resetAt, NOW));
+    expect(expected).toBeGreaterThan(0.75);
+    expect(Math.abs(s.soon - expected)).toBeLessThan(0.02);
+    expect(s.late).toBeGreaterThan(0.18); // still used: concurrent requests spread
+  });
+
+  it('orders three accounts by reset (10 min > 2 h > unknown) while all stay in use', () => {
+    const s = shares([cand('m10', { resetAt: NOW + 10 * MIN }), cand('h2', { resetAt: NOW + 2 * HOUR }), cand('none')], ['sso']);
+    expect(s.m10).toBeGreaterThan(s.h2);
+    expect(s.h2).toBeGreaterThan(s.none);
+    expect(s.none).toBeGreaterThan(0.15);
+  });
+
+  it('spread stays even over equal accounts with the same reset', () => {
+    const s = shares(['a', 'b', 'c'].map((id) => cand(id, { resetAt: NOW + 30 * MIN })), ['sso']);
+    for (const id of ['a', 'b', 'c']) {
+      expect(s[id], id).toBeGreaterThanOrEqual(0.28);
+      expect(s[id], id).toBeLessThanOrEqual(0.39);
+    }
+  });
+
+  it('the clock is injected: the same accounts weigh differently as their reset nears', () => {
+    const a = cand('a', { resetAt: NOW + 3 * HOUR });
+    const b = cand('b', { resetAt: NOW + 20 * HOUR });
+    const at = (t: number) => {
+      const pick = createTokenPicker({ now: () => t, random: seeded(7) });
+      let n = 0;
+      for (let i = 0; i < 5_000; i++) if (pick([a, b], { pools: ['sso'] })?.id === 'a') n++;
+      return n / 5_000;
+    };
+    expect(at(NOW)).toBeLessThan(at(NOW + 2.5 * HOUR));
+    expect(at(NOW + 2.5 * HOUR)).toBeGreaterThan(0.7);
+  });
+
+  it('unknown quota is still discovered next to accounts that reset soon', () => {
+    const s = shares([cand('soon1', { resetAt: NOW + 5 * MIN }), cand('soon2', { resetAt: NOW + 5 * MIN }), cand('new', { remaining: -1 })], ['sso']);
+    expect(s.new).toBeGreaterThan(0.08);
+  });
+
+  it('an exhausted account is not preferred for its soon reset: it is a last resort until the reset passes', () => {
+    const pick = createTokenPicker({ now: () => NOW, random: seeded(3) });
+    const zero = cand('zero', { remaining: 0, resetAt: NOW + MIN });
+    for (let i = 0; i < 500; i++) expect(pick([zero, cand('late', { remaining: 2, resetAt: NOW + 20 * HOUR })], { pools: ['sso'] })?.id).toBe('late');
+  });
+
+  it('after its reset an exhausted account counts as unknown again (and gets no reset bonus)', () => {
+    const refilled = cand('refilled', { remaining: 0, resetAt: NOW - 1 });
+    const s = shares([refilled, cand('known', { remaining: 39 })], ['sso']);
+    expect(s.refilled).toBeGreaterThan(0.4);
+    expect(s.refilled).toBeLessThan(0.6);
+    // Also for the heavy bucket, which otherwise never takes an account below the cost.
+    const pick = createTokenPicker({ now: () => NOW, random: () => 0.5 });
+    expect(pick([cand('h', { type: 'ssoSuper', remaining: 0, resetAt: NOW - 1 })], { pools: ['ssoSuper'], units: 4, bucket: 'heavy' })?.id).toBe('h');
+  });
+
+  it('an account known to hold fewer units than the request costs is not chosen while another can serve', () => {
+    const pick = createTokenPicker({ now: () => NOW, random: seeded(5) });
+    const three = cand('three', { remaining: 3, resetAt: NOW + MIN });
+    for (let i = 0; i < 500; i++) {
+      expect(pick([three, cand('four', { remaining: 4 })], { pools: ['sso'], units: 4 })?.id).toBe('four');
+      expect(pick([three, cand('unknown', { remaining: -1 })], { pools: ['sso'], units: 4 })?.id).toBe('unknown');
+      // An sso account short of units loses to an ssoSuper that can serve.
+      expect(pick([three, cand('super', { type: 'ssoSuper', remaining: 10 })], { pools: poolsFor('basic'), units: 4 })?.id).toBe('super');
+    }
+    // A one-unit request takes it like any other.
+    const s = shares([three, cand('four', { remaining: 4, resetAt: NOW + MIN })], ['sso']);
+    expect(s.three).toBeGreaterThan(0.35);
+    // Default bucket: still a last resort when nothing else exists.
+    expect(pick([three], { pools: ['sso'], units: 4 })?.id).toBe('three');
+  });
+
+  it('never sends a heavy request to an account that cannot take it', () => {
+    const pick = createTokenPicker({ now: () => NOW, random: seeded(9) });
+    const heavy = { pools: poolsFor('super'), units: 4, bucket: 'heavy' } as const;
+    const short = cand('short', { type: 'ssoSuper', remaining: 3, resetAt: NOW + MIN });
+    const empty = cand('empty', { type: 'ssoSuper', remaining: 0, resetAt: NOW + HOUR });
+    expect(pick([short, empty], heavy)).toBeUndefined();
+    expect(pick([short], { ...heavy, bucket: 'default' })?.id).toBe('short');
+    for (let i = 0; i < 500; i++) {
+      expect(pick([short, empty, cand('ok', { type: 'ssoSuper', remaining: 4 })], heavy)?.id).toBe('ok');
+      expect(pick([short, empty, cand('new', { type: 'ssoSuper', remaining: -1 })], heavy)?.id).toBe('new');
+    }
+  });
+
+  it('failures and recent use still weigh on an account that resets soon', () => {
+    const s = shares([cand('soonFailing', { resetAt: NOW + 1, failedCount: 3, lastUsedAt: NOW - 1_000 }), cand('late')], ['sso']);
+    // 4 × 0.5 / 4 = 0.5 against 1.
+    expect(s.soonFailing).toBeGreaterThan(0.28);
+    expect(s.soonFailing).toBeLessThan(0.39);
   });
 });

@@ -19,7 +19,8 @@ const inputItem = z.union([
   z.looseObject({ type: z.literal('message').optional(), role: z.enum(['user', 'assistant', 'system', 'developer']), content: inputContent }),
   z.looseObject({ type: z.literal('function_call'), call_id: z.string(), name: z.string(), arguments: z.string() }),
   z.looseObject({ type: z.literal('function_call_output'), call_id: z.string(), output: z.union([z.string(), z.array(z.unknown())]) }),
-  z.looseObject({ type: z.string() }),
+  // Item types we do not use (reasoning, item_reference, …) pass through; a message must match its own shape.
+  z.looseObject({ type: z.string().refine((t) => !['message', 'function_call', 'function_call_output'].includes(t)), role: z.undefined() }),
 ]);
 
 export const responsesRequestSchema = z.looseObject({

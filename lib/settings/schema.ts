@@ -9,13 +9,16 @@ import { modelOverrideSchema } from '@/lib/catalog/models';
 export const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
 
+/** Sent upstream as a header: a line break would make every request fail (and be blamed on the account). */
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must be a single line');
+
 export const settingsSchema = z.object({
   // upstream
   upstream_profile: z.enum(['A', 'B', 'C']).default('B'),
   statsig_mode: z.enum(['x1', 'e', 'static']).default('x1'),
-  statsig_static_value: z.string().max(500).default(''),
-  user_agent: z.string().min(10).max(500).default(DEFAULT_USER_AGENT),
-  cf_cookies: z.string().max(4000).default(''),
+  statsig_static_value: headerValue.max(500).default(''),
+  user_agent: headerValue.min(10).max(500).default(DEFAULT_USER_AGENT),
+  cf_cookies: headerValue.max(4000).default(''),
   temporary_chats: z.boolean().default(true),
   custom_instruction: z.string().max(4000).default(''),
   // output

@@ -5,6 +5,7 @@
  * users of the reference gateways know: one `<tool_call>{"name": …, "arguments": {…}}</tool_call>` block
  * per call.
  */
+import { GatewayError } from '@/lib/errors';
 
 export const TOOL_OPEN = '<tool_call>';
 export const TOOL_CLOSE = '</tool_call>';
@@ -21,11 +22,18 @@ export function toolCallBlock(name: string, args: unknown): string {
   return `${TOOL_OPEN}${JSON.stringify({ name, arguments: args })}${TOOL_CLOSE}`;
 }
 
+/** A tool's schema as text; one nested past what a stack can print is the client's mistake, not a 500. */
+function schemaText(t: ToolSpec): string {
+  try {
+    return JSON.stringify(t.parameters ?? { type: 'object', properties: {} });
+  } catch {
+    throw new GatewayError('invalid_request', `tools: the parameters of "${t.name}" are nested too deeply`, { param: 'tools' });
+  }
+}
+
 /** The instruction prepended to the flattened conversation when tools are offered. */
 export function toolPrompt(tools: readonly ToolSpec[], choice: ToolChoice, parallel: boolean): string {
-  const list = tools
-    .map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}\n  parameters (JSON Schema): ${JSON.stringify(t.parameters ?? { type: 'object', properties: {} })}`)
-    .join('\n');
+  const list = tools.map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}\n  parameters (JSON Schema): ${schemaText(t)}`).join('\n');
   const rule =
     choice === 'required'
       ? 'You MUST call at least one tool in this answer.'
