@@ -425,8 +425,7 @@ test.describe('REST: every attempt fails', () => {
     expect(new Set(tried.map((t) => t.id)).size).toBe(2);
     expect(tried).toHaveLength(2);
     await expectAccounts(Object.fromEntries(pool.map((t) => [t.id, invalid(/401/)])));
-    // attempts: see the fixme 'log attempts … pool runs out' below.
-    await expectLog({ status: 502, reason: 'upstream_auth_failed' });
+    await expectLog({ status: 502, reason: 'upstream_auth_failed', attempts: 2 });
   });
 
   test('403 blocked on both accounts (stream) → HTTP 502 upstream_auth_failed before any SSE; both invalid', async () => {
@@ -471,13 +470,12 @@ test.describe('REST: every attempt fails', () => {
     expect(await fake.conversations()).toHaveLength(1);
   });
 
-  // When the pool runs out of accounts, the log row counts the retry that found no account as an attempt.
+  // When the pool runs out of accounts, the log row counts only the attempts that reached an account.
   for (const c of [
     { name: '401 on both of two accounts', accounts: 2, failures: [{ kind: 'unauthorized' }, { kind: 'unauthorized' }], code: 'upstream_auth_failed', upstream: 2 },
     { name: '429 on the only account', accounts: 1, failures: [{ kind: 'rate-limit' }], code: 'upstream_rate_limited', upstream: 1 },
   ]) {
-    // BUG (lib/gateway/upstream.ts tryOnce counts before acquire): observed log attempts = upstream calls + 1 (3 for 2 calls, 2 for 1), expected = upstream calls.
-    test.fixme(`log attempts when the pool runs out: ${c.name} → attempts = ${c.upstream} (the upstream calls made)`, async () => {
+    test(`log attempts when the pool runs out: ${c.name} → attempts = ${c.upstream} (the upstream calls made)`, async () => {
       pool = await gateway.resetPool(c.accounts);
       await fake.inject(c.failures);
       const err = await apiError(key.client.chat.completions.create(ask(HELLO)));
