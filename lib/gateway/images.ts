@@ -26,7 +26,7 @@ import { generateImages, type GeneratedImage, type ImageJob } from './image-jobs
 import { mediaLink } from './media';
 import { readImageUploads, prepareAttachments, type PreparedFile } from './attachments';
 import { publicOrigin } from './public-origin';
-import { readAtMost } from '@/lib/util/stream';
+import { readRequestBody } from '@/lib/util/stream';
 
 async function imageBytes(ctx: GatewayContext, image: GeneratedImage): Promise<string> {
   if (image.b64) return image.b64;
@@ -172,7 +172,7 @@ export function handleImageEdits(req: Request, platform: Platform): Promise<Resp
     if (type.includes('multipart/form-data')) {
       let form: FormData;
       // Up to 16 images and a mask, each within the per-file cap; counted while reading (chunked bodies too).
-      const bytes = await readAtMost(req.body, 17 * maxBytes + 1024 * 1024);
+      const bytes = await readRequestBody(req.body, 17 * maxBytes + 1024 * 1024);
       if (!bytes) throw new GatewayError('payload_too_large', `multipart body exceeds ${17 * ctx.settings.image_upload_max_mb} MB`);
       try {
         form = await new Response(bytes, { headers: { 'content-type': type } }).formData();

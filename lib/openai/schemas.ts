@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import { readAtMost } from '@/lib/util/stream';
+import { readRequestBody } from '@/lib/util/stream';
 
 /** Longer than any model id or alias; caps what an unknown name can put in the request log. */
 export const MODEL_MAX = 200;
@@ -78,10 +78,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 
 /** Reads a JSON body; malformed JSON is the client's mistake (400), never a 500. */
 export async function readJsonBody(req: Request, maxBytes = 32 * 1024 * 1024): Promise<unknown> {
-  const length = Number(req.headers.get('content-length') ?? 0);
-  if (length > maxBytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
   // Counted while reading: a chunked body has no Content-Length to check up front.
-  const bytes = await readAtMost(req.body, maxBytes);
+  const bytes = await readRequestBody(req.body, maxBytes);
   if (!bytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
   const text = new TextDecoder().decode(bytes);
   if (!text.trim()) throw new GatewayError('invalid_json', 'request body is empty; expected JSON');
