@@ -686,3 +686,11 @@ test('reported model: #model:NAME overrides it on any scenario, other-model[:NAM
   // without a knob the requested mode is reported (Profile B: modeId)
   assert.deepEqual(reported(framesOf(await (await post(E1, { message: 'hi', ...PROFILE_B })).text())), ['expert', 'expert']);
 });
+
+test('message-only: no answer token, the words only in modelResponse.message', async () => {
+  const frames = framesOf(await (await post(E1, { message: '#scenario:message-only:3 #delay:0', ...PROFILE_A })).text());
+  assert.equal(answerOf(frames), '');
+  assert.equal(frames.find((f) => f.result?.response?.modelResponse).result.response.modelResponse.message, 'w0 w1 w2 ');
+  assert.ok(frames.some((f) => f.result?.response?.isThinking && f.result.response.token === 'Planning the answer.'));
+  assert.ok(frames.at(-1).result.response.isSoftStop);
+});

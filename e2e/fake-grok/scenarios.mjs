@@ -216,6 +216,24 @@ function* longSteps(ctx, n) {
   yield { frame: softStopFrame() };
 }
 
+/**
+ * A multi-agent style answer (spec §5.7, CY-2 and "Recommended": no answer tokens arrived → the answer is
+ * `modelResponse.message`): one thinking token, then the N words of `long:N` only in `modelResponse.message`.
+ */
+function messageOnly(ctx, n) {
+  let text = '';
+  for (let i = 0; i < n; i++) text += `w${i} `;
+  return ndjson(
+    frames([
+      ...opening(ctx),
+      tokenFrame('Planning the answer.', { isThinking: true, messageStepId: 0, rolloutId: 'Grok' }),
+      modelResponseFrame({ message: text, model: ctx.model }),
+      finalMetadataFrame(),
+      softStopFrame(),
+    ]),
+  );
+}
+
 function stall(ctx, ms) {
   const list = replay('plain', ctx);
   let seen = 0;
@@ -365,6 +383,7 @@ const SCENARIOS = {
   say,
   search,
   long: (ctx, arg) => ndjson(longSteps(ctx, intArg(arg, 1000, 10_000_000))),
+  'message-only': (ctx, arg) => messageOnly(ctx, intArg(arg, 1000, 1_000_000)),
   'stall-before': (ctx, arg) => ndjson([{ pause: intArg(arg, 5000) }, ...frames(replay('plain', ctx))]),
   stall: (ctx, arg) => stall(ctx, intArg(arg, 5000)),
   truncate,
