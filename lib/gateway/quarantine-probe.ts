@@ -22,13 +22,16 @@ const PROBE_PROMPT = 'Reply with the single word OK.';
 
 /** Runs due probes in the background when this isolate knows (or has not yet checked) that one is due. */
 export function probeQuarantinedWhenDue(ctx: GatewayContext): void {
-  if (ctx.now() < probeSchedule.dueAt) return;
+  const dueAt = probeSchedule.dueAt;
+  if (ctx.now() < dueAt) return;
   probeSchedule.dueAt = Infinity;
   ctx.platform.waitUntil(
     runDueProbes(ctx)
       .then(() => nextProbeDue(ctx.db))
       .then((next) => {
-        probeSchedule.soon(next ?? Infinity);
+        // Woken by a quarantine this isolate just wrote (not the start-up look, dueAt 0) but found none: its
+        // write may not have landed yet, so look once more shortly.
+        probeSchedule.soon(next ?? (dueAt > 0 ? ctx.now() + 5_000 : Infinity));
       })
       .catch(() => {
         probeSchedule.soon(ctx.now() + 60_000);

@@ -49,7 +49,7 @@ export interface AnswerSummary {
   textChars: number;
   thinkingChars: number;
   media: number;
-  /** From the first to the last answer text, ms. */
+  /** From the answer's first frame to its last text, ms. */
   textMs: number;
   reportedModel?: string;
 }
@@ -57,14 +57,14 @@ export interface AnswerSummary {
 /** Counts what one answer contained; a few integer updates per event. */
 export function createAnswerWatch(now: () => number) {
   const a: AnswerSummary = { textChars: 0, thinkingChars: 0, media: 0, textMs: 0 };
-  let firstText: number | undefined;
+  // From the first frame of any kind: an answer that arrives as one final message still took its time.
+  let first: number | undefined;
   return {
     observe(e: GrokEvent): void {
+      first ??= now();
       switch (e.type) {
         case 'text': {
-          const t = now();
-          firstText ??= t;
-          a.textMs = t - firstText;
+          a.textMs = now() - first;
           a.textChars += e.text.length;
           break;
         }
