@@ -4,7 +4,7 @@
  * status. Route adapters catch, call `errorResponse(e)`, and never echo unexpected exception messages.
  */
 
-export type ErrorKind =
+type ErrorKind =
   | 'invalid_request'
   | 'invalid_json'
   | 'model_not_found'
@@ -49,7 +49,7 @@ const TABLE: Record<ErrorKind, { status: number; type: string; code: string }> =
   internal: { status: 500, type: 'server_error', code: 'internal_error' },
 };
 
-export interface GatewayErrorOptions {
+interface GatewayErrorOptions {
   param?: string | null;
   /** Overrides the default machine code of the kind (e.g. `rpm_exceeded`). */
   code?: string;

@@ -37,9 +37,9 @@ const envSchema = z.object({
   CF_PAGES_COMMIT_SHA: optional,
 }).transform(({ CF_PAGES_COMMIT_SHA, ...env }) => ({ ...env, BUILD_SHA: env.BUILD_SHA ?? CF_PAGES_COMMIT_SHA?.slice(0, 12) ?? 'dev' }));
 
-export type Env = z.infer<typeof envSchema>;
+type Env = z.infer<typeof envSchema>;
 
-export interface Bindings {
+interface Bindings {
   DB: D1Database;
   KV_CACHE: KVNamespace;
 }
@@ -58,7 +58,7 @@ export interface Platform {
 const parsedEnv = new WeakMap<object, Env>();
 
 /** Parses env once per env object; a missing SECRET_KEY is a deploy error, reported at first use. */
-export function parseEnv(raw: Record<string, unknown>): Env {
+function parseEnv(raw: Record<string, unknown>): Env {
   const cached = parsedEnv.get(raw);
   if (cached) return cached;
   const env = envSchema.parse(raw);

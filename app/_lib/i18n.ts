@@ -2,7 +2,7 @@
 import { cookies, headers } from 'next/headers';
 import { getDict, LANG_COOKIE, pickLang, type Lang } from '@/lib/i18n';
 
-export async function getLang(): Promise<Lang> {
+async function getLang(): Promise<Lang> {
   const [c, h] = await Promise.all([cookies(), headers()]);
   return pickLang(c.get(LANG_COOKIE)?.value, h.get('accept-language'));
 }

@@ -16,7 +16,7 @@ export function mediaSrc(src: string | undefined): string | undefined {
   }
 }
 
-export type Segment = { type: 'markdown'; text: string } | { type: 'video'; src: string; poster?: string };
+type Segment = { type: 'markdown'; text: string } | { type: 'video'; src: string; poster?: string };
 
 /** Cuts `<video src=… poster=…></video>` HTML out of the markdown; everything else stays markdown (raw HTML is never rendered). */
 export function splitVideos(text: string): Segment[] {

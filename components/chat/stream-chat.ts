@@ -6,7 +6,7 @@ interface Chunk {
   choices?: { delta?: { content?: string | null; reasoning_content?: string | null; annotations?: { type: string; url_citation?: { url: string; title?: string } }[] } }[];
 }
 
-export interface StreamUpdate {
+interface StreamUpdate {
   content: string;
   reasoning: string;
   citations: Citation[];

@@ -1,4 +1,11 @@
-import type { Settings, SettingKey } from '@/lib/settings/schema';
+/**
+ * @module config/field-meta
+ * Where each setting is shown on the config page and, where its schema type leaves it open, how it is edited.
+ * Enum options and number ranges are read from `lib/settings/schema.ts`; `field-meta.test.ts` checks that every
+ * setting appears in exactly one group.
+ */
+import { z } from 'zod';
+import { settingsSchema, type SettingKey } from '@/lib/settings/schema';
 
 export type Control =
   | { kind: 'select'; options: readonly string[] }
@@ -8,71 +15,68 @@ export type Control =
   | { kind: 'aliases' }
   | { kind: 'models' };
 
-/** How each setting is edited and where it is shown; every key of the schema appears exactly once. */
-export const GROUPS: { id: 'upstream' | 'output' | 'media' | 'reliability' | 'access' | 'models'; fields: { key: SettingKey; control: Control }[] }[] = [
+type GroupId = 'upstream' | 'output' | 'media' | 'reliability' | 'access' | 'models';
+
+/** The page's groups and the order of their fields. */
+const LAYOUT: { id: GroupId; keys: SettingKey[] }[] = [
   {
     id: 'upstream',
-    fields: [
-      { key: 'upstream_profile', control: { kind: 'select', options: ['A', 'B', 'C'] } },
-      { key: 'statsig_mode', control: { kind: 'select', options: ['x1', 'e', 'static'] } },
-      { key: 'statsig_static_value', control: { kind: 'text' } },
-      { key: 'user_agent', control: { kind: 'text' } },
-      { key: 'cf_cookies', control: { kind: 'text', multiline: true } },
-      { key: 'temporary_chats', control: { kind: 'switch' } },
-      { key: 'custom_instruction', control: { kind: 'text', multiline: true } },
-    ],
+    keys: ['upstream_profile', 'statsig_mode', 'statsig_static_value', 'user_agent', 'cf_cookies', 'temporary_chats', 'custom_instruction'],
   },
-  {
-    id: 'output',
-    fields: [
-      { key: 'reasoning_output', control: { kind: 'select', options: ['reasoning_content', 'think_tags', 'hidden'] } },
-      { key: 'keepalive_seconds', control: { kind: 'number', min: 1, max: 120 } },
-      { key: 'tool_calling', control: { kind: 'select', options: ['emulate', 'off'] } },
-    ],
-  },
+  { id: 'output', keys: ['reasoning_output', 'keepalive_seconds', 'tool_calling'] },
   {
     id: 'media',
-    fields: [
-      { key: 'image_generation_method', control: { kind: 'select', options: ['legacy', 'imagine_ws'] } },
-      { key: 'public_base_url', control: { kind: 'text' } },
-      { key: 'trust_proxy_headers', control: { kind: 'switch' } },
-      { key: 'media_link_ttl_hours', control: { kind: 'number', min: 1, max: 8760 } },
-      { key: 'image_upload_max_mb', control: { kind: 'number', min: 1, max: 50 } },
-      { key: 'video_timeout_seconds', control: { kind: 'number', min: 30, max: 1800 } },
-    ],
+    keys: ['image_generation_method', 'public_base_url', 'trust_proxy_headers', 'media_link_ttl_hours', 'image_upload_max_mb', 'video_timeout_seconds'],
   },
   {
     id: 'reliability',
-    fields: [
-      { key: 'max_retries', control: { kind: 'number', min: 0, max: 5 } },
-      { key: 'first_frame_timeout_seconds', control: { kind: 'number', min: 5, max: 600 } },
-      { key: 'idle_timeout_seconds', control: { kind: 'number', min: 5, max: 600 } },
-      { key: 'rate_limit_cooldown_seconds', control: { kind: 'number', min: 10, max: 86400 } },
-      { key: 'transient_cooldown_seconds', control: { kind: 'number', min: 0, max: 3600 } },
-      { key: 'transient_failures_per_minute', control: { kind: 'number', min: 1, max: 100 } },
-      { key: 'account_max_concurrency', control: { kind: 'number', min: 0, max: 50 } },
-      { key: 'account_busy_wait_seconds', control: { kind: 'number', min: 0, max: 60 } },
-      { key: 'quality_guard', control: { kind: 'switch' } },
-      { key: 'quality_max_chars_per_second', control: { kind: 'number', min: 100, max: 1000000 } },
-      { key: 'quality_suspect_answers', control: { kind: 'number', min: 1, max: 50 } },
-      { key: 'quarantine_seconds', control: { kind: 'number', min: 0, max: 604800 } },
-      { key: 'quota_sync_interval_seconds', control: { kind: 'number', min: 0, max: 86400 } },
+    keys: [
+      'max_retries',
+      'first_frame_timeout_seconds',
+      'idle_timeout_seconds',
+      'rate_limit_cooldown_seconds',
+      'transient_cooldown_seconds',
+      'transient_failures_per_minute',
+      'account_max_concurrency',
+      'account_busy_wait_seconds',
+      'quality_guard',
+      'quality_max_chars_per_second',
+      'quality_suspect_answers',
+      'quarantine_seconds',
+      'quota_sync_interval_seconds',
     ],
   },
-  {
-    id: 'access',
-    fields: [
-      { key: 'open_access', control: { kind: 'switch' } },
-      { key: 'log_retention_days', control: { kind: 'number', min: 1, max: 365 } },
-    ],
-  },
-  {
-    id: 'models',
-    fields: [
-      { key: 'model_aliases', control: { kind: 'aliases' } },
-      { key: 'models', control: { kind: 'models' } },
-    ],
-  },
+  { id: 'access', keys: ['open_access', 'log_retention_days'] },
+  { id: 'models', keys: ['model_aliases', 'models'] },
 ];
 
-export type SettingsValues = Settings;
+/** Controls the schema type does not decide: long strings, the URL union, and the record and array editors. */
+const CONTROL_HINTS: Partial<Record<SettingKey, Control>> = {
+  cf_cookies: { kind: 'text', multiline: true },
+  custom_instruction: { kind: 'text', multiline: true },
+  public_base_url: { kind: 'text' },
+  model_aliases: { kind: 'aliases' },
+  models: { kind: 'models' },
+};
+
+/** The control for a setting: its hint, else derived from the schema (enum → select, boolean → switch, number → range, string → text). */
+function controlFor(key: SettingKey): Control {
+  const hint = CONTROL_HINTS[key];
+  if (hint) return hint;
+  const field = settingsSchema.shape[key];
+  const inner = field instanceof z.ZodDefault ? field.unwrap() : field;
+  if (inner instanceof z.ZodEnum) return { kind: 'select', options: inner.options };
+  if (inner instanceof z.ZodBoolean) return { kind: 'switch' };
+  if (inner instanceof z.ZodString) return { kind: 'text' };
+  if (inner instanceof z.ZodNumber) {
+    if (inner.minValue === null || inner.maxValue === null) throw new Error(`setting ${key} needs .min() and .max() for the config form`);
+    return { kind: 'number', min: inner.minValue, max: inner.maxValue };
+  }
+  throw new Error(`setting ${key} needs a control hint in components/config/field-meta.ts`);
+}
+
+/** How each setting is edited and where it is shown. */
+export const GROUPS: { id: GroupId; fields: { key: SettingKey; control: Control }[] }[] = LAYOUT.map(({ id, keys }) => ({
+  id,
+  fields: keys.map((key) => ({ key, control: controlFor(key) })),
+}));

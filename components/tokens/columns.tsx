@@ -9,12 +9,13 @@ import type { Dict } from '@/lib/i18n';
 import { TokenStatusBadge } from './token-status';
 import { TokenTypeBadge } from './token-type';
 import { TokenRowActions } from './token-row-actions';
-import type { TokenView } from './types';
+import { OutcomeStrip } from './outcome-strip';
+import type { TokenOutcomes, TokenView } from './types';
 
 const quota = (n: number) => (n < 0 ? '—' : String(n));
 const STATUS_ORDER = { active: 0, cooling: 1, quarantined: 2, disabled: 3, invalid: 4 } as const;
 
-export function tokenColumns(t: Dict): ColumnDef<TokenView>[] {
+export function tokenColumns(t: Dict, outcomes: TokenOutcomes): ColumnDef<TokenView>[] {
   return [
     {
       id: 'select',
@@ -45,6 +46,12 @@ export function tokenColumns(t: Dict): ColumnDef<TokenView>[] {
       header: ({ column }) => <DataTableColumnHeader column={column} title={t.tokens.status} />,
       sortingFn: (a, b) => STATUS_ORDER[a.original.status] - STATUS_ORDER[b.original.status],
       cell: ({ row }) => <TokenStatusBadge token={row.original} />,
+    },
+    {
+      id: 'outcomes',
+      header: t.tokens.recent,
+      enableSorting: false,
+      cell: ({ row }) => <OutcomeStrip outcomes={outcomes[row.original.id] ?? []} />,
     },
     {
       id: 'quota',

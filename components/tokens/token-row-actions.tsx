@@ -76,9 +76,9 @@ export function TokenRowActions({ token }: { token: TokenView }) {
               <BanIcon /> {t.common.disable}
             </DropdownMenuItem>
           )}
-          {token.status === 'cooling' && (
+          {(token.status === 'cooling' || token.status === 'quarantined') && (
             <DropdownMenuItem onSelect={() => patch({ resetState: true })}>
-              <RotateCcwIcon /> {t.tokens.resetState}
+              <RotateCcwIcon /> {token.status === 'cooling' ? t.tokens.resetState : t.tokens.releaseQuarantine}
             </DropdownMenuItem>
           )}
           <DropdownMenuItem onSelect={() => setEditing(true)}>

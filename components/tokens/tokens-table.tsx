@@ -14,7 +14,7 @@ import { TokensBatchBar } from './tokens-batch-bar';
 import { OPEN_IMPORT } from './import-dialog';
 import { OpenEventButton } from '@/components/open-event';
 import { UploadIcon } from 'lucide-react';
-import type { TokenCounts, TokenFilters, TokenView } from './types';
+import type { TokenCounts, TokenFilters, TokenOutcomes, TokenView } from './types';
 
 export function TokensTable({
   items,
@@ -24,8 +24,11 @@ export function TokensTable({
   filters,
   tags,
   counts,
+  outcomes,
 }: {
   items: TokenView[];
+  /** The last outcomes of the listed accounts (GET /api/admin/tokens `outcomes`). */
+  outcomes: TokenOutcomes;
   total: number;
   page: number;
   pageSize: number;
@@ -37,7 +40,7 @@ export function TokensTable({
   const url = useUrlFilters();
   const [sorting, setSorting] = React.useState<SortingState>([]);
   const [rowSelection, setRowSelection] = React.useState<RowSelectionState>({});
-  const columns = React.useMemo(() => tokenColumns(t), [t]);
+  const columns = React.useMemo(() => tokenColumns(t, outcomes), [t, outcomes]);
 
   // A new page of data (filters, paging, refresh) keeps only selections that are still on screen.
   React.useEffect(() => {

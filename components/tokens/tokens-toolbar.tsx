@@ -29,7 +29,7 @@ export function TokensToolbar({
         value={filters.status}
         allLabel={`${t.common.all} (${counts.total})`}
         onChange={(status) => onChange({ status })}
-        options={(['active', 'cooling', 'invalid', 'disabled'] as const).map((s) => ({ value: s, label: `${t.tokens[s]} (${counts[s]})` }))}
+        options={(['active', 'cooling', 'quarantined', 'invalid', 'disabled'] as const).map((s) => ({ value: s, label: `${t.tokens[s]} (${counts[s]})` }))}
       />
       <FilterSelect
         label={t.tokens.type}

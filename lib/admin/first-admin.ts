@@ -14,7 +14,7 @@ import { deleteMeta, getMeta, setMeta } from '@/lib/db/meta';
 import type { GatewayContext } from '@/lib/gateway/context';
 import { randomId, timingSafeEqual } from '@/lib/util/crypto';
 
-export const DEFAULT_ADMIN_PASSWORD = 'admin';
+const DEFAULT_ADMIN_PASSWORD = 'admin';
 const TOKEN_META = 'admin_setup_token';
 
 /** The token this deployment expects, created (and logged) on first need. */
@@ -28,7 +28,7 @@ async function expectedToken(ctx: GatewayContext): Promise<string> {
   return token;
 }
 
-export function needsSetupToken(ctx: GatewayContext): boolean {
+function needsSetupToken(ctx: GatewayContext): boolean {
   const env = ctx.platform.env;
   return env.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD && !env.SERVED_ON_LOOPBACK;
 }

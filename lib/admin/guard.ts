@@ -15,7 +15,7 @@ export interface AdminContext extends GatewayContext {
   sessionHash: string;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   /** Allowed before the first-login password change (me, password, logout). */
   beforePasswordChange?: boolean;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { wellFormedText } from '@/lib/util/text';
 
 const limit = z.number().int().min(0).max(1_000_000).optional();
-export const keyLimitsSchema = z.object({
+const keyLimitsSchema = z.object({
   chatPerDay: limit,
   heavyPerDay: limit,
   imagePerDay: limit,
@@ -22,4 +22,3 @@ export const keyCreateSchema = z.object({
   models: modelsSchema.optional(),
   limits: keyLimitsSchema.optional(),
 });
-export type KeyCreateInput = z.infer<typeof keyCreateSchema>;

@@ -1,6 +1,6 @@
 /** @module admin/keys — API keys: create (plaintext shown once), list with today's usage, edit, delete. */
 import { z } from 'zod';
-import { keyCreateSchema, keyLimitsSchema } from './key-schema';
+import { keyCreateSchema } from './key-schema';
 import { GatewayError } from '@/lib/errors';
 import { parseBody, readJsonBody } from '@/lib/openai/schemas';
 import { generateApiKey } from '@/lib/auth/api-keys';
@@ -9,7 +9,7 @@ import type { ApiKeyRow } from '@/lib/db/schema';
 import { localDay } from '@/lib/gateway/key-limits';
 import type { AdminContext } from './guard';
 
-export { keyCreateSchema, keyLimitsSchema };
+export { keyCreateSchema };
 export const keyPatchSchema = keyCreateSchema.partial().extend({ status: z.enum(['active', 'disabled']).optional() });
 
 function checkModels(ctx: AdminContext, models: string[] | null | undefined) {

@@ -7,7 +7,7 @@ import { listRecentOutcomes, type OutcomeRow } from '@/lib/db/outcomes';
 import type { Db } from '@/lib/db/client';
 import type { TokenRow } from '@/lib/db/schema';
 
-export const OUTCOMES_PER_ACCOUNT = 20;
+const OUTCOMES_PER_ACCOUNT = 20;
 
 /**
  * - `ok`: served (status < 400);
@@ -16,7 +16,7 @@ export const OUTCOMES_PER_ACCOUNT = 20;
  * - `failed`: any other error;
  * - `quarantined`: the answer the quality guard flagged (the log says `ok`: the client got it).
  */
-export type OutcomeKind = 'ok' | 'client_closed' | 'cooled' | 'failed' | 'quarantined';
+type OutcomeKind = 'ok' | 'client_closed' | 'cooled' | 'failed' | 'quarantined';
 
 export interface OutcomeView {
   at: number;

@@ -26,7 +26,7 @@ export async function exportSettings(ctx: AdminContext): Promise<Response> {
 }
 
 export async function importSettings(req: Request, ctx: AdminContext): Promise<Response> {
-  const parsed = parseSettingsBackup(await readJsonBody(req, MAX_IMPORT_BYTES));
+  const parsed = parseSettingsBackup(await readJsonBody(req, { maxBytes: MAX_IMPORT_BYTES }));
   if (!parsed.ok) {
     const err = new GatewayError('invalid_request', parsed.message, { param: parsed.param, code: parsed.fieldErrors ? 'invalid_settings' : 'invalid_backup' });
     return Response.json({ ...err.toJSON(), ...(parsed.fieldErrors ? { fieldErrors: parsed.fieldErrors } : {}) }, { status: 400 });

@@ -251,9 +251,8 @@ export const refreshSchema = z.object({ ids: z.array(z.string()).max(100).option
 
 /** Refreshes quotas of the given accounts (or the 100 least recently synced), five at a time. */
 export async function refresh(req: Request, ctx: AdminContext): Promise<Response> {
-  // An empty body means "the least recently synced"; a malformed one is an error, not a refresh of everything.
-  const empty = req.headers.get('content-length') === '0' || !req.body;
-  const body = parseBody(refreshSchema, empty ? {} : await readJsonBody(req).catch((e: unknown) => (e instanceof GatewayError && e.code === 'invalid_json' && e.message.includes('empty') ? {} : Promise.reject(e))));
+  // No body means "the least recently synced"; a malformed one is an error, not a refresh of everything.
+  const body = parseBody(refreshSchema, await readJsonBody(req, { whenEmpty: {} }));
   let rows: TokenRow[];
   if (body.ids?.length) rows = (await Promise.all(body.ids.map((id) => getToken(ctx.db, id)))).filter((r): r is TokenRow => !!r);
   else rows = (await allTokens(ctx.db)).filter((r) => r.status !== 'disabled').sort((a, b) => (a.quotaSyncedAt ?? 0) - (b.quotaSyncedAt ?? 0)).slice(0, 100);

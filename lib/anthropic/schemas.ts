@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
 import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
+import { toolSchema } from '@/lib/util/json';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
 const imageBlock = z.looseObject({
@@ -30,13 +31,13 @@ export const messagesRequestSchema = z.looseObject({
   system: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
   // Claude Code sends `role: "system"` items among the turns; they join the system text in order.
   messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(block)]) })).min(1, 'messages must not be empty').max(MAX_MESSAGES, `at most ${MAX_MESSAGES} messages`),
-  tools: z.array(z.looseObject({ name: z.string().min(1).max(128), description: z.string().optional(), input_schema: z.unknown().optional() })).max(128).optional(),
+  tools: z.array(z.looseObject({ name: z.string().min(1).max(128), description: z.string().optional(), input_schema: toolSchema().optional() })).max(128).optional(),
   tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() }).optional(),
   stream: z.boolean().optional(),
   thinking: z.looseObject({ type: z.string() }).optional(),
   temperature: z.number().min(0).max(1).optional(),
 });
-export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 
 type Block = Record<string, unknown> & { type: string };
 

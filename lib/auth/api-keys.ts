@@ -5,7 +5,7 @@
  */
 import { randomId, sha256Hex } from '@/lib/util/crypto';
 
-export const API_KEY_PREFIX = 'sk-g2a-';
+const API_KEY_PREFIX = 'sk-g2a-';
 
 export async function generateApiKey(): Promise<{ key: string; hash: string; prefix: string }> {
   const key = `${API_KEY_PREFIX}${randomId(32)}`;

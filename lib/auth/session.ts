@@ -11,7 +11,7 @@ import { randomId, sha256Hex } from '@/lib/util/crypto';
 export const SESSION_COOKIE = 'g2a_session';
 const SESSION_TTL_MS = 7 * 86_400_000;
 
-export function readCookie(req: Request, name: string): string | undefined {
+function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.get('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {

@@ -8,7 +8,7 @@ import { GatewayError } from '@/lib/errors';
 import type { Db } from '@/lib/db/client';
 import { chargeLoginAttempt, clearLoginAttempts, lockLoginKey } from '@/lib/db/admins';
 
-export interface ThrottleRule {
+interface ThrottleRule {
   key: string;
   freeAttempts: number;
 }

@@ -34,7 +34,7 @@ const modelFields = {
   enabled: z.boolean(),
 };
 
-export const modelEntrySchema = z.object({
+const modelEntrySchema = z.object({
   ...modelFields,
   units: modelFields.units.default(1),
   tier: modelFields.tier.default('basic'),

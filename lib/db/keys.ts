@@ -10,11 +10,6 @@ export async function findKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | u
   return row;
 }
 
-export async function countKeys(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(apiKeys);
-  return row.n;
-}
-
 export async function listKeys(db: Db): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
 }

@@ -7,14 +7,14 @@ import { poolSnapshots } from './schema';
 /** One snapshot per slot: the finest resolution the capacity chart has. */
 export const POOL_SNAPSHOT_SLOT_MS = 10 * 60_000;
 
-export interface PoolCounts {
+interface PoolCounts {
   available: number;
   cooling: number;
   quarantined: number;
   invalid: number;
   disabled: number;
 }
-export type PoolPoint = PoolCounts & { at: number };
+type PoolPoint = PoolCounts & { at: number };
 
 /** The first isolate to write a slot wins; the others' writes for it are no-ops. */
 export async function insertPoolSnapshot(db: Db, at: number, counts: PoolCounts): Promise<void> {

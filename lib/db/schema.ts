@@ -197,7 +197,6 @@ export const poolSnapshots = sqliteTable('pool_snapshots', {
   invalid: integer('invalid').notNull().default(0),
   disabled: integer('disabled').notNull().default(0),
 });
-export type PoolSnapshotRow = typeof poolSnapshots.$inferSelect;
 
 /** Async video jobs (`POST /v1/videos`): state survives isolate restarts. */
 export const videoJobs = sqliteTable(

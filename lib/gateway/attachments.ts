@@ -14,9 +14,9 @@ export interface PreparedFile {
   size: number;
 }
 
-export const MAX_ATTACHMENTS = 10;
+const MAX_ATTACHMENTS = 10;
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
-export const ATTACHMENT_TIMEOUT_MS = 10_000;
+const ATTACHMENT_TIMEOUT_MS = 10_000;
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 

@@ -7,7 +7,7 @@ import type { Platform } from '@/lib/platform';
 import { openaiChatFormat } from '@/lib/openai/chat-format';
 import { handleConversation } from './conversation';
 
-export interface ChatOptions {
+interface ChatOptions {
   /** The admin dashboard's chat uses the pool directly, authorised by the admin session instead of a key. */
   asAdmin?: boolean;
 }

@@ -28,7 +28,7 @@ import { coalesce, withToolCalls, type GatewayEvent } from './events';
 import { publicOrigin } from './public-origin';
 
 /** A chat-like request in the internal (OpenAI-message-shaped) form every wire format converts to. */
-export interface ConversationRequest {
+interface ConversationRequest {
   model: string;
   messages: ChatMessage[];
   stream: boolean;
@@ -73,7 +73,7 @@ export interface WireFormat {
   idPrefix: string;
 }
 
-export interface ConversationOptions {
+interface ConversationOptions {
   endpoint: string;
   /** The admin dashboard's chat: authorised by the admin session, not a key. */
   asAdmin?: boolean;

@@ -6,10 +6,10 @@
 import type { GrokEvent } from '@/lib/grok/events';
 import { createToolCallParser } from '@/lib/tools/parser';
 
-export type ToolCallEvent = { type: 'tool_call'; id: string; name: string; arguments: string };
+type ToolCallEvent = { type: 'tool_call'; id: string; name: string; arguments: string };
 export type GatewayEvent = GrokEvent | ToolCallEvent;
 
-export const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
 /** Parses tool-call blocks out of answer text; everything else passes through in order, batch by batch. */
 export async function* withToolCalls(

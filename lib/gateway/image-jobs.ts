@@ -19,7 +19,7 @@ export interface GeneratedImage {
   b64?: string;
 }
 
-export type ImageProgress = { type: 'progress'; index: number; progress: number } | { type: 'image'; image: GeneratedImage };
+type ImageProgress = { type: 'progress'; index: number; progress: number } | { type: 'image'; image: GeneratedImage };
 
 export interface ImageJob {
   model: ModelEntry;

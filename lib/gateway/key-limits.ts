@@ -17,7 +17,7 @@ const LEASE_TTL_MS = 15 * 60_000;
 
 type DailyBucket = 'chat' | 'heavy' | 'image' | 'video';
 
-export function dailyBucket(model: ModelEntry): DailyBucket {
+function dailyBucket(model: ModelEntry): DailyBucket {
   if (model.kind === 'image' || model.kind === 'image_edit') return 'image';
   if (model.kind === 'video') return 'video';
   return model.bucket === 'heavy' ? 'heavy' : 'chat';

@@ -16,7 +16,7 @@ import { cachedSettings, loadSettings, settingsAt, settingsVersionQuery } from '
 import { contextFor, type GatewayContext } from './context';
 import { checkKey, presentedKeyHash, type Caller } from './authorize';
 
-export interface Preflight {
+interface Preflight {
   ctx: GatewayContext;
   caller: Caller;
   /** The model `modelOf` named, resolved under the current settings (unless it threw). */

@@ -27,7 +27,7 @@ export interface GrokClientConfig {
 
 export type Opened<T> = { ok: true; value: T } | { ok: false; failure: UpstreamFailure };
 
-export interface ConversationOptions {
+interface ConversationOptions {
   token: string;
   payload: Record<string, unknown>;
   signal?: AbortSignal;

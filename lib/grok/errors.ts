@@ -76,10 +76,6 @@ export function isAccountSpecific(f: UpstreamFailure): boolean {
   return f.account === 'invalidate' || f.account === 'cool';
 }
 
-export function sameFailure(a: UpstreamFailure, b: UpstreamFailure): boolean {
-  return a.kind === b.kind && a.status === b.status && a.message === b.message;
-}
-
 const CHALLENGE_MARKERS = ['just a moment', 'challenge-platform', '__cf_chl', 'cf-chl-'];
 const INVALID_CREDENTIAL_MARKERS = [
   'invalid-credentials',
@@ -114,7 +110,7 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
 }
 
 /** Short, single-line excerpt of an upstream body for logs and error messages (never HTML). */
-export function excerpt(body: string, max = 200): string {
+function excerpt(body: string, max = 200): string {
   const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -10,14 +10,14 @@ import { wsHeaders, type HeaderOptions } from './headers';
 import { connectWebSocket, type WsConnection } from './websocket';
 import type { Opened } from './client';
 
-export interface ImagineConfig {
+interface ImagineConfig {
   fetch: typeof fetch;
   wsUrl: string;
   origin: string;
   headers: Omit<HeaderOptions, 'token' | 'origin'>;
 }
 
-export interface ImagineRequest {
+interface ImagineRequest {
   prompt: string;
   aspectRatio: string;
   count: number;
@@ -30,7 +30,7 @@ type Obj = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export interface ImagineOptions {
+interface ImagineOptions {
   signal?: AbortSignal;
   handshakeTimeoutMs: number;
   idleTimeoutMs: number;

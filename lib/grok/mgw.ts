@@ -11,14 +11,14 @@ import { wsHeaders, type HeaderOptions } from './headers';
 import { connectWebSocket, type WsConnection } from './websocket';
 import type { Opened } from './client';
 
-export interface MgwConfig {
+interface MgwConfig {
   fetch: typeof fetch;
   wsUrl: string;
   origin: string;
   headers: Omit<HeaderOptions, 'token' | 'origin'>;
 }
 
-export interface MgwRequest {
+interface MgwRequest {
   userId: string;
   /** `fast` | `auto` | `expert` | `heavy` … */
   mode: string;
@@ -26,7 +26,7 @@ export interface MgwRequest {
   fileIds: string[];
 }
 
-export interface MgwOptions {
+interface MgwOptions {
   signal?: AbortSignal;
   handshakeTimeoutMs: number;
   firstFrameTimeoutMs: number;
@@ -236,7 +236,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
   }
 }
 
-export interface SessionIdentity {
+interface SessionIdentity {
   status: 'ok' | 'unauthenticated' | 'blocked';
   userId?: string;
 }

@@ -8,7 +8,7 @@
 export type Frame = Record<string, unknown>;
 
 /** Frames larger than this are treated as a broken stream rather than buffered forever. */
-export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export class FrameTooLargeError extends Error {
   constructor(limit: number) {
@@ -105,7 +105,7 @@ function createBraceScanner() {
   };
 }
 
-export interface FrameSplitter {
+interface FrameSplitter {
   /** Decodes one network chunk and appends every frame it completes to `out`. */
   push(chunk: Uint8Array, out: Frame[]): void;
   /** End of body: appends a last unterminated frame, if any. */

@@ -6,7 +6,7 @@
 import type { ModelEntry } from '@/lib/catalog/models';
 
 /** A = modelName+modelMode, B = modeId (REST), C = chat over the WebSocket gateway (media stays on REST as B). */
-export type UpstreamProfile = 'A' | 'B' | 'C';
+type UpstreamProfile = 'A' | 'B' | 'C';
 
 export interface ChatPayloadInput {
   profile: UpstreamProfile;

@@ -7,7 +7,7 @@ import { en, type Dict } from './en';
 import { zh } from './zh';
 
 export type { Dict };
-export const LANGS = ['zh', 'en'] as const;
+const LANGS = ['zh', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const LANG_COOKIE = 'g2a_lang';
 
@@ -17,7 +17,7 @@ export function getDict(lang: Lang): Dict {
   return DICTS[lang];
 }
 
-export function isLang(v: unknown): v is Lang {
+function isLang(v: unknown): v is Lang {
   return typeof v === 'string' && (LANGS as readonly string[]).includes(v);
 }
 

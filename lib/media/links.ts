@@ -15,7 +15,7 @@ export function encodeMediaRef(upstream: string): string {
   return `p_${bytesToBase64Url(utf8(upstream.startsWith('/') ? upstream : `/${upstream}`))}`;
 }
 
-export type DecodedRef = { kind: 'path'; path: string } | { kind: 'url'; url: URL };
+type DecodedRef = { kind: 'path'; path: string } | { kind: 'url'; url: URL };
 
 export function decodeMediaRef(ref: string): DecodedRef | undefined {
   try {
@@ -34,7 +34,7 @@ export function mediaKindOf(pathOrUrl: string): MediaKind {
 
 const signed = (ref: string, tokenId: string, exp: number) => `${ref}.${tokenId}.${exp}`;
 
-export interface SignOptions {
+interface SignOptions {
   origin: string;
   secret: string;
   tokenId: string;
@@ -49,7 +49,7 @@ export async function signMediaUrl(upstream: string, o: SignOptions): Promise<st
   return `${o.origin}/images/${ref}?t=${encodeURIComponent(o.tokenId)}&exp=${exp}&sig=${sig}`;
 }
 
-export type LinkCheck = { ok: true; tokenId: string } | { ok: false; reason: 'missing' | 'expired' | 'bad_signature' };
+type LinkCheck = { ok: true; tokenId: string } | { ok: false; reason: 'missing' | 'expired' | 'bad_signature' };
 
 export async function verifyMediaLink(ref: string, params: URLSearchParams, secret: string, now = Date.now()): Promise<LinkCheck> {
   const tokenId = params.get('t');

@@ -1,6 +1,6 @@
 /** @module media/range — `Range: bytes=…` for cached media (single ranges; what players send). */
 
-export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 export function parseRange(header: string | null, size: number): RangeResult {
   if (!header) return { kind: 'full' };

@@ -12,7 +12,7 @@ export function mediaTypeOf(header: string | null | undefined): string {
 
 const SERVABLE = /^(image|video)\/[a-z0-9][a-z0-9.+-]*$/;
 
-export const DEFAULT_MEDIA_TYPE = { image: 'image/jpeg', video: 'video/mp4' } as const;
+const DEFAULT_MEDIA_TYPE = { image: 'image/jpeg', video: 'video/mp4' } as const;
 
 /** The upstream type when it is a non-scriptable image or video type, else the kind's default. */
 export function servableMediaType(header: string | null | undefined, kind: keyof typeof DEFAULT_MEDIA_TYPE): string {

@@ -74,7 +74,7 @@ function inCidr4(addr: number, [base, bits]: Cidr4): boolean {
   return ((addr & mask) >>> 0) === ((parseIPv4(base)! & mask) >>> 0);
 }
 
-export function isPublicIPv4(addr: number): boolean {
+function isPublicIPv4(addr: number): boolean {
   return addr !== 0xffffffff && !NON_PUBLIC_V4.some((cidr) => inCidr4(addr, cidr));
 }
 
@@ -153,7 +153,7 @@ function embeddedIPv4(addr: Ipv6): number | undefined {
  * Only 2000::/3 minus its special blocks; that leaves out ::, ::1, fc00::/7, fe80::/10, fec0::/10, ff00::/8
  * and anything IANA has not allocated. Addresses that embed IPv4 are judged by that IPv4 address.
  */
-export function isPublicIPv6(addr: Ipv6): boolean {
+function isPublicIPv6(addr: Ipv6): boolean {
   const v4 = embeddedIPv4(addr);
   if (v4 !== undefined) return isPublicIPv4(v4);
   return inCidr6(addr, ['2000::', 3]) && !NON_PUBLIC_GLOBAL_V6.some((cidr) => inCidr6(addr, cidr));
@@ -213,17 +213,17 @@ export interface GuardedFetchOptions {
   code?: string;
 }
 
-export interface FetchedBody {
+interface FetchedBody {
   bytes: Uint8Array<ArrayBuffer>;
   contentType: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_REDIRECTS = 3;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Why a fetch failed; kept as the client error's `cause` for logs, never in its message. */
-export class OutboundRefusal extends Error {
+class OutboundRefusal extends Error {
   override name = 'OutboundRefusal';
 }
 

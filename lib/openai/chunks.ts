@@ -9,14 +9,14 @@ import { estimateTokens } from './flatten';
 
 export type ReasoningOutput = Settings['reasoning_output'];
 
-export interface Usage {
+interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
   completion_tokens_details: { reasoning_tokens: number };
 }
 
-export interface UrlCitation {
+interface UrlCitation {
   type: 'url_citation';
   url_citation: { url: string; title: string; start_index: number; end_index: number };
 }
@@ -29,7 +29,7 @@ export interface ChatEncoderOptions {
   promptTokens: number;
 }
 
-export interface ToolCall {
+interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };

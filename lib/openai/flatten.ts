@@ -8,7 +8,7 @@ import type { ChatMessage } from './schemas';
 import { toolCallBlock } from '@/lib/tools/convention';
 import { parseLooseJson } from '@/lib/tools/repair';
 
-export interface FlatPrompt {
+interface FlatPrompt {
   text: string;
   /** Image URLs or data URIs, in message order. */
   attachments: string[];

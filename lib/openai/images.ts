@@ -5,8 +5,8 @@
 import { z } from 'zod';
 
 /** Aspect ratios Grok's image generation accepts (spec §6.2). */
-export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '16:9', '9:16'] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '16:9', '9:16'] as const;
+type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
 /**
  * `WIDTHxHEIGHT` or `W:H` → the supported ratio nearest on a log scale (so 1792x1024 → 16:9, 1024x1536 → 2:3).
@@ -44,7 +44,6 @@ export const imageGenerationRequestSchema = z.looseObject({
   stream: z.boolean().nullish(),
   user: z.string().nullish(),
 });
-export type ImageGenerationRequest = z.infer<typeof imageGenerationRequestSchema>;
 
 export interface ImageResult {
   url?: string;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
 import { readRequestBody } from '@/lib/util/stream';
+import { toolSchema } from '@/lib/util/json';
 
 /** Longer than any model id or alias; caps what an unknown name can put in the request log. */
 export const MODEL_MAX = 200;
@@ -19,7 +20,7 @@ const imagePart = z.object({
 });
 /** Parts we accept but do not forward (audio, files) are tolerated, not silently mis-read. */
 const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url', 'malformed content part') });
-export const contentPartSchema = z.union([textPart, imagePart, otherPart]);
+const contentPartSchema = z.union([textPart, imagePart, otherPart]);
 
 const toolCallSchema = z.looseObject({
   id: z.string().optional(),
@@ -27,7 +28,7 @@ const toolCallSchema = z.looseObject({
   function: z.object({ name: z.string(), arguments: z.string().optional() }),
 });
 
-export const chatMessageSchema = z.looseObject({
+const chatMessageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(contentPartSchema), z.null()]).optional(),
   name: z.string().optional(),
@@ -52,7 +53,7 @@ export const chatCompletionRequestSchema = z.looseObject({
     .array(
       z.looseObject({
         type: z.literal('function'),
-        function: z.looseObject({ name: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'invalid function name'), description: z.string().optional(), parameters: z.unknown().optional() }),
+        function: z.looseObject({ name: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'invalid function name'), description: z.string().optional(), parameters: toolSchema().optional() }),
       }),
     )
     .max(128)
@@ -77,10 +78,13 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 }
 
 /** Reads a JSON body; malformed JSON is the client's mistake (400), never a 500. */
-export async function readJsonBody(req: Request, maxBytes = 32 * 1024 * 1024): Promise<unknown> {
+export async function readJsonBody(req: Request, opts: { maxBytes?: number; whenEmpty?: unknown } = {}): Promise<unknown> {
+  const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
   // Counted while reading: a chunked body has no Content-Length to check up front.
   const bytes = await readRequestBody(req.body, maxBytes);
   if (!bytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
+  // For routes whose body is optional: no bytes at all (whitespace is malformed JSON, not "no body").
+  if (!bytes.byteLength && opts.whenEmpty !== undefined) return opts.whenEmpty;
   const text = new TextDecoder().decode(bytes);
   if (!text.trim()) throw new GatewayError('invalid_json', 'request body is empty; expected JSON');
   try {

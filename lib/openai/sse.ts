@@ -43,8 +43,8 @@ export interface SseFrame {
 }
 
 /** Sends one frame, or several as one network write (they were produced together). */
-export type SseSend = (data: unknown, event?: string) => void;
-export type SseSendAll = (frames: readonly SseFrame[]) => void;
+type SseSend = (data: unknown, event?: string) => void;
+type SseSendAll = (frames: readonly SseFrame[]) => void;
 
 const frameText = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 

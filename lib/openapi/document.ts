@@ -11,7 +11,7 @@ import { ROUTES, TAGS, type Auth, type BodySpec, type ContentKind, type RouteSpe
 
 export type JsonSchema = { [key: string]: unknown };
 
-export interface OpenApiDocument {
+interface OpenApiDocument {
   openapi: '3.1.0';
   jsonSchemaDialect: string;
   info: { title: string; version: string; description: string };

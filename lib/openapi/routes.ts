@@ -19,7 +19,7 @@ import { querySchema as cacheQuerySchema } from '@/lib/admin/cache';
 import { settingsSchema } from '@/lib/settings/schema';
 import { settingsBackupSchema } from '@/lib/settings/backup';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * - `apiKey`: `Authorization: Bearer <key>` or `x-api-key` (not needed while `open_access` is on)
@@ -46,7 +46,7 @@ export const TAGS = {
   'Admin: cache': 'The KV media cache',
   'Admin: chat': 'The dashboard chat (same pipeline as `/v1`, session auth)',
 } as const;
-export type Tag = keyof typeof TAGS;
+type Tag = keyof typeof TAGS;
 
 export interface BodySpec {
   /** Name under `components.schemas`; one name per zod object. */
@@ -61,7 +61,7 @@ export interface BodySpec {
   closed?: boolean;
 }
 
-export interface ParamSpec {
+interface ParamSpec {
   name: string;
   description: string;
   required?: boolean;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
 import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
+import { toolSchema } from '@/lib/util/json';
 
 const inputContent = z.union([
   z.string(),
@@ -28,7 +29,7 @@ export const responsesRequestSchema = z.looseObject({
   input: z.union([z.string(), z.array(inputItem).max(MAX_MESSAGES, `at most ${MAX_MESSAGES} input items`)]),
   instructions: z.string().nullish(),
   tools: z
-    .array(z.union([z.looseObject({ type: z.literal('function'), name: z.string().min(1).max(128), description: z.string().nullish(), parameters: z.unknown().optional() }), z.looseObject({ type: z.string() })]))
+    .array(z.union([z.looseObject({ type: z.literal('function'), name: z.string().min(1).max(128), description: z.string().nullish(), parameters: toolSchema().optional() }), z.looseObject({ type: z.string() })]))
     .max(128)
     .nullish(),
   tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), name: z.string() }), z.looseObject({ type: z.string() })]).nullish(),
@@ -39,7 +40,7 @@ export const responsesRequestSchema = z.looseObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
 });
-export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 
 type Part = { type: string; text?: string; image_url?: string };
 

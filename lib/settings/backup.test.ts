@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SETTING_KEYS } from './schema';
+import { DEFAULT_SETTINGS, settingsSchema } from './schema';
 import { buildSettingsBackup, changedSettings, parseSettingsBackup, settingsBackupFilename } from './backup';
 
 const T0 = Date.UTC(2026, 10, 26, 23, 59, 30);
@@ -10,7 +10,7 @@ describe('settings backup document', () => {
     const settings = { ...DEFAULT_SETTINGS, reasoning_output: 'hidden' as const, model_aliases: { 'claude-sonnet-4-5': 'grok-4' } };
     const exported = buildSettingsBackup(settings, T0);
     expect(exported).toEqual({ format: 'grok2api-settings', version: 1, exportedAt: '2026-11-26T23:59:30.000Z', settings });
-    expect(Object.keys(exported.settings).sort()).toEqual([...SETTING_KEYS].sort());
+    expect(Object.keys(exported.settings).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
     const parsed = parseSettingsBackup(JSON.parse(JSON.stringify(exported)));
     expect(parsed).toEqual({ ok: true, patch: settings, exportedAt: exported.exportedAt });
     expect(settingsBackupFilename(T0)).toBe('grok2api-settings-2026-11-26.json');

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { validateSettingsPatch, type SettingKey, type Settings } from './schema';
 
-export const SETTINGS_BACKUP_FORMAT = 'grok2api-settings';
-export const SETTINGS_BACKUP_VERSION = 1;
+const SETTINGS_BACKUP_FORMAT = 'grok2api-settings';
+const SETTINGS_BACKUP_VERSION = 1;
 
 export const settingsBackupSchema = z.object({
   format: z.literal(SETTINGS_BACKUP_FORMAT),
@@ -20,7 +20,7 @@ export const settingsBackupSchema = z.object({
       'Setting name → value, each validated like `PUT /api/admin/settings` (see SettingsPatch). Unknown names are rejected; settings the file does not list keep their current value.',
     ),
 });
-export type SettingsBackup = z.infer<typeof settingsBackupSchema>;
+type SettingsBackup = z.infer<typeof settingsBackupSchema>;
 
 /** The export of the current settings: every setting, defaults included, so a restore needs nothing else. */
 export function buildSettingsBackup(settings: Settings, now: number): SettingsBackup {
@@ -29,7 +29,7 @@ export function buildSettingsBackup(settings: Settings, now: number): SettingsBa
 
 export const settingsBackupFilename = (now: number) => `grok2api-settings-${new Date(now).toISOString().slice(0, 10)}.json`;
 
-export type ParsedBackup =
+type ParsedBackup =
   | { ok: true; patch: Partial<Settings>; exportedAt?: string }
   /** `param` names the offending field (`format`, `version`, `settings.<key>`); `fieldErrors` are keyed by setting. */
   | { ok: false; message: string; param: string | null; fieldErrors?: Record<string, string> };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { modelOverrideSchema } from '@/lib/catalog/models';
 
-export const DEFAULT_USER_AGENT =
+const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
 
 /** Sent upstream as a header: a line break would make every request fail (and be blamed on the account). */
@@ -66,7 +66,6 @@ export const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
-export const SETTING_KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 /** Validates a partial update; returns field errors keyed by setting name. */

@@ -15,7 +15,7 @@ export const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsW
 export const migrationSql = (file: string) => readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
 
 /** Runs one migration file statement by statement (drizzle-kit's `--> statement-breakpoint` markers). */
-export async function applyMigration(d1: D1Database, file: string) {
+async function applyMigration(d1: D1Database, file: string) {
   for (const statement of migrationSql(file).split('--> statement-breakpoint')) {
     if (statement.trim()) await d1.prepare(statement).run();
   }

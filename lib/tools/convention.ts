@@ -5,7 +5,6 @@
  * users of the reference gateways know: one `<tool_call>{"name": …, "arguments": {…}}</tool_call>` block
  * per call.
  */
-import { GatewayError } from '@/lib/errors';
 
 export const TOOL_OPEN = '<tool_call>';
 export const TOOL_CLOSE = '</tool_call>';
@@ -22,14 +21,8 @@ export function toolCallBlock(name: string, args: unknown): string {
   return `${TOOL_OPEN}${JSON.stringify({ name, arguments: args })}${TOOL_CLOSE}`;
 }
 
-/** A tool's schema as text; one nested past what a stack can print is the client's mistake, not a 500. */
-function schemaText(t: ToolSpec): string {
-  try {
-    return JSON.stringify(t.parameters ?? { type: 'object', properties: {} });
-  } catch {
-    throw new GatewayError('invalid_request', `tools: the parameters of "${t.name}" are nested too deeply`, { param: 'tools' });
-  }
-}
+/** A tool's schema as text (its depth is bounded where requests are validated, util/json). */
+const schemaText = (t: ToolSpec) => JSON.stringify(t.parameters ?? { type: 'object', properties: {} });
 
 /** The instruction prepended to the flattened conversation when tools are offered. */
 export function toolPrompt(tools: readonly ToolSpec[], choice: ToolChoice, parallel: boolean): string {

@@ -19,7 +19,7 @@ export function parseLooseJson(text: string): unknown {
   }
 }
 
-export function repairJson(input: string): string {
+function repairJson(input: string): string {
   let out = '';
   const stack: string[] = [];
   let inString: '"' | "'" | null = null;

@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { PeriodTabs } from '@/components/datacenter/period-tabs';
 import { StatsCards } from '@/components/datacenter/stats-cards';
 import { RequestsChart } from '@/components/datacenter/requests-chart';
+import { CapacityChart } from '@/components/datacenter/capacity-chart';
 import { BreakdownChart } from '@/components/datacenter/breakdown-chart';
 import { LogsTable } from '@/components/datacenter/logs-table';
 
@@ -59,6 +60,7 @@ export default async function DatacenterPage({ searchParams }: { searchParams: P
       )}
       <StatsCards stats={stats} t={t} lang={lang} />
       <RequestsChart stats={stats} now={ctx.now()} />
+      <CapacityChart stats={stats} />
       <div className="grid gap-4 lg:grid-cols-3">
         <BreakdownChart title={t.datacenter.byModel} testId="chart-by-model" data={stats.byModel.map((m) => ({ name: m.model ?? '—', n: m.n, errors: m.errors }))} />
         <BreakdownChart title={t.datacenter.byKey} testId="chart-by-key" data={stats.byKey.map((k) => ({ name: keyName(k.keyId, k.keyName), n: k.n, errors: k.errors }))} />

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { requireAdmin } from '@/app/_lib/admin';
 import { getI18n } from '@/app/_lib/i18n';
-import { tokenView } from '@/lib/admin/tokens';
+import { parseListQueryLenient, tokenView } from '@/lib/admin/tokens';
+import { loadOutcomes } from '@/lib/admin/outcomes';
 import { countTokensByState, listTokens, listTokenTags } from '@/lib/db/tokens';
 import { PageHeader } from '@/components/shell/page-header';
 import { TokensTable } from '@/components/tokens/tokens-table';
@@ -15,25 +15,17 @@ export async function generateMetadata() {
   return { title: (await getI18n()).t.tokens.title };
 }
 
-const querySchema = z.object({
-  status: z.enum(['active', 'cooling', 'invalid', 'disabled']).optional().catch(undefined),
-  type: z.enum(['sso', 'ssoSuper']).optional().catch(undefined),
-  q: z.string().max(200).optional().catch(undefined),
-  tag: z.string().max(40).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1).default(1),
-  pageSize: z.coerce.number().int().min(10).max(200).catch(20).default(20),
-});
-
 export default async function TokenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requireAdmin();
   const { t } = await getI18n();
-  const query = querySchema.parse(await searchParams);
+  const query = parseListQueryLenient(await searchParams);
   const now = ctx.now();
   const [{ rows, total }, counts, tags] = await Promise.all([
     listTokens(ctx.db, { ...query, now }),
     countTokensByState(ctx.db, now),
     listTokenTags(ctx.db),
   ]);
+  const outcomes = await loadOutcomes(ctx.db, rows);
   return (
     <>
       <PageHeader title={t.tokens.title} description={t.tokens.description}>
@@ -49,6 +41,7 @@ export default async function TokenPage({ searchParams }: { searchParams: Promis
         filters={{ status: query.status, type: query.type, q: query.q, tag: query.tag }}
         tags={tags}
         counts={counts}
+        outcomes={outcomes}
       />
     </>
   );
