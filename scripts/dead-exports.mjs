@@ -55,9 +55,6 @@ const NEXT_EXPORTS = new Set([
  * Remove an entry once its export is deleted or used (the script warns about entries that no longer apply).
  */
 const PENDING = new Set([
-  'components/tokens/outcome-strip.tsx#outcomesSummary',
-  'components/tokens/token-status.tsx#QUARANTINE_BADGE_CLASS',
-  'components/tokens/types.ts#TokenStatus',
   'lib/admin/logs.ts#StatsPeriod',
   'lib/db/logs.ts#LogQuery',
   'lib/db/tokens.ts#TokenStatusFilter',

@@ -21,7 +21,7 @@ const KIND_ORDER: OutcomeKind[] = ['ok', 'client_closed', 'cooled', 'failed', 'q
 const reasonText = (t: Dict, o: OutcomeView) => (o.kind === 'quarantined' ? quarantineReasonLabel(t, o.reason) : o.reason);
 
 /** What a screen reader hears instead of the cells: the counts per kind, then the latest outcome. */
-export function outcomesSummary(t: Dict, lang: Lang, outcomes: OutcomeView[]): string {
+function outcomesSummary(t: Dict, lang: Lang, outcomes: OutcomeView[]): string {
   if (!outcomes.length) return t.tokens.outcomesNone;
   const counts = KIND_ORDER.map((k) => [k, outcomes.filter((o) => o.kind === k).length] as const).filter(([, n]) => n > 0);
   const last = outcomes[outcomes.length - 1];

@@ -9,7 +9,7 @@ import { formatCountdown, formatDateTime } from '@/lib/i18n/format';
 import { quarantineReasonLabel } from './quarantine-reason';
 import type { TokenView } from './types';
 
-export const QUARANTINE_BADGE_CLASS = 'border-transparent bg-violet-500/15 text-violet-700 dark:text-violet-300';
+const QUARANTINE_BADGE_CLASS = 'border-transparent bg-violet-500/15 text-violet-700 dark:text-violet-300';
 
 /**
  * Active / cooling with a live countdown and when it is back / quarantined with the quality guard's reason and

@@ -2,7 +2,6 @@ import type { tokenView } from '@/lib/admin/tokens';
 import type { OutcomeView } from '@/lib/admin/outcomes';
 
 export type TokenView = ReturnType<typeof tokenView>;
-export type TokenStatus = TokenView['status'];
 export type { OutcomeView };
 export type OutcomeKind = OutcomeView['kind'];
 /** The last outcomes of each listed account, oldest first (accounts without requests are absent). */
