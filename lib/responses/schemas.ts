@@ -21,7 +21,7 @@ const inputItem = z.union([
   z.looseObject({ type: z.literal('function_call'), call_id: z.string(), name: z.string(), arguments: z.string() }),
   z.looseObject({ type: z.literal('function_call_output'), call_id: z.string(), output: z.union([z.string(), z.array(z.unknown())]) }),
   // Item types we do not use (reasoning, item_reference, …) pass through; a message must match its own shape.
-  z.looseObject({ type: z.string().refine((t) => !['message', 'function_call', 'function_call_output'].includes(t)), role: z.undefined() }),
+  z.looseObject({ type: z.string().refine((t) => !['message', 'function_call', 'function_call_output'].includes(t)), role: z.never().optional() }),
 ]);
 
 export const responsesRequestSchema = z.looseObject({
@@ -29,7 +29,7 @@ export const responsesRequestSchema = z.looseObject({
   input: z.union([z.string(), z.array(inputItem).max(MAX_MESSAGES, `at most ${MAX_MESSAGES} input items`)]),
   instructions: z.string().nullish(),
   tools: z
-    .array(z.union([z.looseObject({ type: z.literal('function'), name: z.string().min(1).max(128), description: z.string().nullish(), parameters: toolSchema().optional() }), z.looseObject({ type: z.string() })]))
+    .array(z.union([z.looseObject({ type: z.literal('function'), name: z.string().min(1).max(128), description: z.string().nullish(), parameters: toolSchema().optional() }), z.looseObject({ type: z.string().refine((t) => t !== 'function') })]))
     .max(128)
     .nullish(),
   tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), name: z.string() }), z.looseObject({ type: z.string() })]).nullish(),
