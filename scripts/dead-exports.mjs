@@ -54,23 +54,7 @@ const NEXT_EXPORTS = new Set([
  * Dead exports in files that other work in progress is changing; report them, but do not fail on them.
  * Remove an entry once its export is deleted or used (the script warns about entries that no longer apply).
  */
-const PENDING = new Set([
-  'lib/admin/logs.ts#StatsPeriod',
-  'lib/db/logs.ts#LogQuery',
-  'lib/db/tokens.ts#TokenStatusFilter',
-  'lib/db/tokens.ts#TokenListQuery',
-  'lib/gateway/quality-guard.ts#QualityWatch',
-  'lib/gateway/upstream.ts#AttemptInput',
-  'lib/gateway/upstream.ts#UpstreamJob',
-  'lib/gateway/upstream.ts#failureToError',
-  'lib/gateway/upstream.ts#UpstreamRunner',
-  'lib/pool/blast-radius.ts#Verdict',
-  'lib/pool/quality.ts#QualityReason',
-  'lib/pool/quality.ts#AnswerSummary',
-  'lib/pool/quality.ts#PeerModels',
-  'lib/pool/select.ts#RESET_HALF_LIFE_MS',
-  'lib/pool/state.ts#STRIKE_WINDOW_MS',
-]);
+const PENDING = new Set([]);
 
 function parseConfig(configPath) {
   const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) };

@@ -34,7 +34,7 @@ const PERIODS = {
 } as const;
 export const statsQuerySchema = z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') });
 
-export type StatsPeriod = keyof typeof PERIODS;
+type StatsPeriod = keyof typeof PERIODS;
 
 /** The datacenter numbers for a period (the API's `GET /stats` and the dashboard page). */
 export async function loadStats(ctx: GatewayContext, period: StatsPeriod) {

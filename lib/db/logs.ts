@@ -7,7 +7,7 @@ export async function insertLog(db: Db, row: NewRequestLog): Promise<void> {
   await db.insert(requestLogs).values(row);
 }
 
-export interface LogQuery {
+interface LogQuery {
   status?: 'ok' | 'error';
   model?: string;
   keyId?: string;

@@ -163,9 +163,9 @@ export async function claimQuotaRefresh(db: Db, id: string, now: number, minInte
 
 // ---- admin ---------------------------------------------------------------------------------------
 
-export type TokenStatusFilter = 'active' | 'cooling' | 'quarantined' | 'invalid' | 'disabled';
+type TokenStatusFilter = 'active' | 'cooling' | 'quarantined' | 'invalid' | 'disabled';
 
-export interface TokenListQuery {
+interface TokenListQuery {
   status?: TokenStatusFilter;
   type?: 'sso' | 'ssoSuper';
   q?: string;

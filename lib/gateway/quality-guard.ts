@@ -50,5 +50,4 @@ export function createQualityWatch(ctx: GatewayContext, model: ModelEntry) {
     },
   };
 }
-export type QualityWatch = ReturnType<typeof createQualityWatch>;
 

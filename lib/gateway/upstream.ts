@@ -38,7 +38,7 @@ import { quotaSyncDue, refreshAfterQuotaError, syncQuota } from './quota';
 import { noAdmission, type AdmissionPlan, type KeyAdmission } from './key-limits';
 
 /** What one attempt on one account does once its attachments are uploaded. */
-export interface AttemptInput {
+interface AttemptInput {
   ctx: GatewayContext;
   token: TokenRow;
   /** The decrypted sso value. */
@@ -48,7 +48,7 @@ export interface AttemptInput {
 }
 export type Transport = (a: AttemptInput) => Promise<Opened<EventBatches>>;
 
-export interface UpstreamJob {
+interface UpstreamJob {
   model: ModelEntry;
   /** Already read, or read once the key is admitted (and before any account is claimed): a client's URL is fetched only then. */
   files?: PreparedFile[] | (() => Promise<PreparedFile[]>);
@@ -122,7 +122,7 @@ export interface Attempt {
 }
 
 /** Maps the last failure of an exhausted request to what the client sees (spec §7, DESIGN §3). */
-export function failureToError(f: UpstreamFailure, retryAfter?: number): GatewayError {
+function failureToError(f: UpstreamFailure, retryAfter?: number): GatewayError {
   switch (f.kind) {
     case 'rate_limited':
       return new GatewayError('upstream_rate_limited', `Upstream rate limit reached (${f.message})`, { retryAfter: f.retryAfterSeconds ?? retryAfter ?? 60 });
@@ -402,4 +402,3 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     },
   };
 }
-export type UpstreamRunner = ReturnType<typeof createUpstreamRunner>;

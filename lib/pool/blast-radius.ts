@@ -9,7 +9,7 @@
  */
 import { isAccountSpecific, type UpstreamFailure } from '@/lib/grok/errors';
 
-export interface Verdict {
+interface Verdict {
   /** Apply the failure's effect to the account that produced it. */
   charge: boolean;
   /** Another account may be tried (the retry budget is the caller's). */

@@ -13,7 +13,7 @@ import type { ModelEntry } from '@/lib/catalog/models';
 import type { GrokEvent } from '@/lib/grok/events';
 import type { Settings } from '@/lib/settings/schema';
 
-export type QualityReason =
+type QualityReason =
   | 'degraded_model_mismatch'
   | 'degraded_implausible_speed'
   | 'degraded_no_thinking'
@@ -45,7 +45,7 @@ const SPEED_MIN_CHARS = 2000;
 const PEER_QUORUM = 3;
 const PEER_MEMORY = 20;
 
-export interface AnswerSummary {
+interface AnswerSummary {
   textChars: number;
   thinkingChars: number;
   media: number;
@@ -110,7 +110,7 @@ export function createPeerModels() {
     },
   };
 }
-export type PeerModels = ReturnType<typeof createPeerModels>;
+type PeerModels = ReturnType<typeof createPeerModels>;
 
 export function judgeAnswer(model: ModelEntry, account: string, a: AnswerSummary, policy: QualityPolicy, peers: PeerModels): Verdict | undefined {
   if (!policy.enabled || model.kind !== 'chat') return undefined;

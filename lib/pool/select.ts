@@ -44,7 +44,7 @@ const RECENT_MS = 3_000;
 /** Weight factor of an account whose window resets right now, relative to one whose reset is far or unknown. */
 export const RESET_BOOST = 4;
 /** The factor's excess over 1 halves for each this much time left until the reset. */
-export const RESET_HALF_LIFE_MS = 60 * 60_000;
+const RESET_HALF_LIFE_MS = 60 * 60_000;
 
 /** The bucket as selection sees it at `t`: after its reset the stored count says nothing any more. */
 function current(c: Candidate, t: number): { remaining: number; resetAt: number | null } {

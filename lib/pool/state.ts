@@ -30,7 +30,7 @@ export interface StatePolicy {
   transientFailuresPerMinute: number;
 }
 
-export const STRIKE_WINDOW_MS = 60_000;
+const STRIKE_WINDOW_MS = 60_000;
 
 export function statePolicy(settings: Settings): StatePolicy {
   return {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** Deeper than any real JSON Schema; a value past it would overflow the stack when printed. */
-export const MAX_SCHEMA_DEPTH = 64;
+const MAX_SCHEMA_DEPTH = 64;
 
 /** Whether `value` nests at most `max` objects/arrays deep (iterative: the check itself cannot overflow). */
 export function depthWithin(value: unknown, max: number): boolean {
