@@ -102,6 +102,7 @@ async function requestWithNoAccount() {
   const err = await apiError(ask('anything'));
   expect(err.status).toBe(503);
   expect(err.code).toBe('no_available_token');
+  expect(err.message).toContain('quarantined by the quality guard');
 }
 
 const probeCalls = async () => (await fake.conversations()).filter((c) => String(c.body?.message).includes(PROBE_PROMPT));

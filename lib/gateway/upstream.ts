@@ -19,6 +19,7 @@ import {
   leaseAccount,
   listCandidates,
   nextCooldownEnd,
+  nextProbeDue,
   releaseAccountLease,
   resetTokenFailures,
   unclaimToken,
@@ -248,7 +249,14 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
       );
     }
     const which = job.model.tier === 'super' ? 'ssoSuper accounts' : 'accounts';
-    throw new GatewayError('no_token', `No usable ${which} in the pool; add or re-enable tokens in the admin dashboard`);
+    // Say why when it is the quality guard that took them out: the operator's fix is different.
+    const quarantined = (await nextProbeDue(ctx.db)) !== undefined;
+    throw new GatewayError(
+      'no_token',
+      quarantined
+        ? `No usable ${which}: the rest are quarantined by the quality guard (see the accounts page); they are probed and released automatically`
+        : `No usable ${which} in the pool; add or re-enable tokens in the admin dashboard`,
+    );
   }
 
   async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
