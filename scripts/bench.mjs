@@ -4,6 +4,7 @@
 //
 //   BENCH_ROWS=stream:1,nonstream:1   only these rows      BENCH_SOAK=0   skip the soak
 //   BENCH_N=100                        requests per row    SKIP_BUILD=1   reuse the build
+//   BENCH_TOKENS=1000                  answer length
 import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const FLOOR_PORT = 8796;
 const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
 const ACCOUNTS = 20;
 const TOKENS = Array.from({ length: ACCOUNTS }, (_, i) => `eyJhbGciOiJIUzI1NiJ9.YmVuY2g${i}.bench-signature-${i}-abcdef`);
-const ANSWER_TOKENS = 1000;
+const ANSWER_TOKENS = Number(process.env.BENCH_TOKENS ?? 1000);
 const N = Number(process.env.BENCH_N ?? 100);
 const SOAK = Number(process.env.BENCH_SOAK ?? 5000);
 const SOAK_CONCURRENCY = 16;

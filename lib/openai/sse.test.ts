@@ -40,6 +40,46 @@ describe('sseResponse', () => {
     expect(await onClose).toEqual({ error: undefined, cancelled: false });
   });
 
+  it('reports delivery only once a slow reader has taken the last byte, then ends the body', async () => {
+    let finished = false;
+    const { res, onClose } = start(async (send) => {
+      for (let i = 0; i < 5; i++) send({ i });
+      finished = true;
+    });
+    let outcome: unknown;
+    void onClose.then((o) => (outcome = o));
+    const reader = res.body!.getReader();
+    let body = '';
+    await sleep(10);
+    expect(finished).toBe(true);
+    for (;;) {
+      // The producer is done but bytes are still queued: not delivered yet.
+      if (!body.includes('[DONE]')) expect(outcome).toBeUndefined();
+      const { done, value } = await reader.read();
+      if (done) break;
+      body += text(value);
+      await sleep(2);
+    }
+    expect(body).toBe(`${[0, 1, 2, 3, 4].map((i) => `data: {"i":${i}}\n\n`).join('')}data: [DONE]\n\n`);
+    expect(await onClose).toEqual({ error: undefined, cancelled: false });
+  });
+
+  it('a producer that waits between frames still streams each one as it is sent', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { res } = start(async (send) => {
+      send({ first: true });
+      await gate;
+      send({ second: true });
+    });
+    const reader = res.body!.getReader();
+    expect(text((await reader.read()).value!)).toBe('data: {"first":true}\n\n');
+    release();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += text(r.value);
+    expect(rest).toBe('data: {"second":true}\n\ndata: [DONE]\n\n');
+  });
+
   it('omits [DONE] when done is false', async () => {
     const { res } = start(async (send) => send({ a: 1 }), { done: false });
     expect(await res.text()).toBe('data: {"a":1}\n\n');
