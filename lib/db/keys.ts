@@ -29,8 +29,13 @@ export async function deleteKey(db: Db, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function touchKey(db: Db, id: string, now: number): Promise<void> {
-  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id));
+/** "Last used" is shown to the minute: a key used within the last one is not written again. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Notes the key's use; resolves at once (no statement) when its row says it was used under a minute ago. */
+export async function touchKey(db: Db, key: Pick<ApiKeyRow, 'id' | 'lastUsedAt'>, now: number): Promise<void> {
+  if (key.lastUsedAt !== null && now - key.lastUsedAt < TOUCH_INTERVAL_MS && now >= key.lastUsedAt) return;
+  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
 }
 
 /**

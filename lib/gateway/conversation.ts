@@ -99,7 +99,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     });
     runHousekeeping(ctx);
     log.set({ keyId: caller?.id ?? null, keyName: opts.asAdmin ? 'admin' : (caller?.name ?? null) });
-    if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
+    if (caller) platform.waitUntil(touchKey(ctx.db, caller, ctx.now()));
     const { request } = parsed;
     if (request) log.set({ model: request.model, stream: request.stream });
     if (modelError || !request || !model) throw modelError;

@@ -117,7 +117,7 @@ async function runImages(
     const ctx = await loadContext(platform);
     const caller = await authorizeKey(req, ctx);
     log.set({ keyId: caller?.id ?? null, keyName: caller?.name ?? null });
-    if (caller) platform.waitUntil(touchKey(ctx.db, caller.id, ctx.now()));
+    if (caller) platform.waitUntil(touchKey(ctx.db, caller, ctx.now()));
     const input = await parse(ctx);
     log.set({ model: input.model, stream: input.stream, promptTokens: estimateTokens(input.prompt) });
     const edit = endpoint.endsWith('edits');
