@@ -13,7 +13,7 @@ import { ModelPicker } from './model-picker';
 import { useHistory } from './history-store';
 import { answerOf } from './parse-content';
 import { ChatError, streamChat, toRequestMessages } from './stream-chat';
-import type { ChatMessage, Conversation, ModelOption } from './types';
+import type { ChatTurn, Conversation, ChatModelOption } from './types';
 
 /** Ids for messages and conversations (crypto.randomUUID needs a secure context; plain-http LAN access has none). */
 const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
@@ -33,7 +33,7 @@ export function ChatView({
 }: {
   endpoint: string;
   headers?: Record<string, string>;
-  models: ModelOption[];
+  models: ChatModelOption[];
   storageKey: string;
   toolbar?: React.ReactNode;
   disabled?: boolean;
@@ -62,8 +62,8 @@ export function ChatView({
   };
 
   const send = async (text: string, images: string[]) => {
-    const user: ChatMessage = { id: newId(), role: 'user', content: text, images: images.length ? images : undefined };
-    const assistant: ChatMessage = { id: newId(), role: 'assistant', content: '', model: conv.model };
+    const user: ChatTurn = { id: newId(), role: 'user', content: text, images: images.length ? images : undefined };
+    const assistant: ChatTurn = { id: newId(), role: 'assistant', content: '', model: conv.model };
     const base: Conversation = { ...conv, title: conv.title || text.slice(0, 60) || t.chat.untitled, messages: [...conv.messages, user], updatedAt: Date.now() };
     let current: Conversation = { ...base, messages: [...base.messages, assistant] };
     setConv(current);
@@ -71,7 +71,7 @@ export function ChatView({
     stickRef.current = true;
     const controller = new AbortController();
     abortRef.current = controller;
-    const update = (patch: Partial<ChatMessage>) => {
+    const update = (patch: Partial<ChatTurn>) => {
       current = { ...current, messages: current.messages.map((m) => (m.id === assistant.id ? { ...m, ...patch } : m)) };
       setConv(current);
     };

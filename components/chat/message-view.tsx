@@ -9,9 +9,9 @@ import { Markdown } from './markdown';
 import { ReasoningBlock } from './reasoning-block';
 import { Sources } from './sources';
 import { mediaProgress, splitThink } from './parse-content';
-import type { ChatMessage } from './types';
+import type { ChatTurn } from './types';
 
-export function MessageView({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+export function MessageView({ message, streaming }: { message: ChatTurn; streaming: boolean }) {
   const { t } = useI18n();
   if (message.role === 'user') {
     return (

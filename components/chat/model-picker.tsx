@@ -2,11 +2,11 @@
 
 import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { useI18n } from '@/components/i18n-provider';
-import type { ModelOption } from './types';
+import type { ChatModelOption } from './types';
 
 const KIND_ORDER = ['chat', 'image', 'image_edit', 'video'];
 
-export function ModelPicker({ models, value, onChange }: { models: ModelOption[]; value: string; onChange: (id: string) => void }) {
+export function ModelPicker({ models, value, onChange }: { models: ChatModelOption[]; value: string; onChange: (id: string) => void }) {
   const { t } = useI18n();
   const kinds = KIND_ORDER.filter((k) => models.some((m) => m.kind === k)).concat([...new Set(models.map((m) => m.kind))].filter((k) => !KIND_ORDER.includes(k)));
   return (

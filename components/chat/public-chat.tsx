@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { useI18n } from '@/components/i18n-provider';
 import { ChatView } from './chat-view';
 import { ApiKeyForm } from './api-key-gate';
-import type { ModelOption } from './types';
+import type { ChatModelOption } from './types';
 
 const KEY_STORAGE = 'g2a_public_api_key';
 
@@ -15,7 +15,7 @@ const KEY_STORAGE = 'g2a_public_api_key';
 export function PublicChat() {
   const { t } = useI18n();
   const [apiKey, setApiKey] = React.useState<string | null>();
-  const [models, setModels] = React.useState<ModelOption[]>([]);
+  const [models, setModels] = React.useState<ChatModelOption[]>([]);
 
   React.useEffect(() => setApiKey(localStorage.getItem(KEY_STORAGE)), []);
   React.useEffect(() => {

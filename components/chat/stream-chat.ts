@@ -1,5 +1,5 @@
 import { readSse } from './sse';
-import type { ChatMessage, Citation } from './types';
+import type { ChatTurn, Citation } from './types';
 
 interface Chunk {
   error?: { message?: string };
@@ -15,7 +15,7 @@ interface StreamUpdate {
 export class ChatError extends Error {}
 
 /** OpenAI message list for the request: user images become `image_url` parts; assistant turns send only the answer. */
-export function toRequestMessages(messages: ChatMessage[], answerOf: (m: ChatMessage) => string) {
+export function toRequestMessages(messages: ChatTurn[], answerOf: (m: ChatTurn) => string) {
   return messages
     .filter((m) => !m.error || m.content)
     .map((m) => {

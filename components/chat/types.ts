@@ -1,4 +1,4 @@
-export interface ModelOption {
+export interface ChatModelOption {
   id: string;
   name: string;
   kind: string;
@@ -9,7 +9,7 @@ export interface Citation {
   title: string;
 }
 
-export interface ChatMessage {
+export interface ChatTurn {
   id: string;
   role: 'user' | 'assistant';
   /** User: the text. Assistant: the raw content as streamed (may hold <think> tags and media markup). */
@@ -28,6 +28,6 @@ export interface Conversation {
   id: string;
   title: string;
   model: string;
-  messages: ChatMessage[];
+  messages: ChatTurn[];
   updatedAt: number;
 }

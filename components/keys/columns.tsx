@@ -8,9 +8,9 @@ import { formatDateTime } from '@/lib/i18n/format';
 import { KeyStatusBadge } from './key-status';
 import { LimitsSummary } from './limits-summary';
 import { KeyRowActions } from './key-row-actions';
-import type { KeyView, ModelOption } from './types';
+import type { KeyView, KeyModelOption } from './types';
 
-export function keyColumns(t: Dict, lang: Lang, models: ModelOption[]): ColumnDef<KeyView>[] {
+export function keyColumns(t: Dict, lang: Lang, models: KeyModelOption[]): ColumnDef<KeyView>[] {
   return [
     {
       accessorKey: 'name',

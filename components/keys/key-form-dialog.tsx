@@ -12,7 +12,7 @@ import { useMutation } from '@/components/use-mutation';
 import { api, ApiError } from '@/components/api-client';
 import { keyCreateSchema } from '@/lib/admin/key-schema';
 import { CreatedKeyDialog } from './created-key-dialog';
-import type { KeyView, ModelOption } from './types';
+import type { KeyView, KeyModelOption } from './types';
 
 const LIMITS = ['chatPerDay', 'heavyPerDay', 'imagePerDay', 'videoPerDay', 'rpm', 'concurrency'] as const;
 
@@ -32,7 +32,7 @@ export function KeyFormDialog({
 }: {
   open: boolean;
   onOpenChange: (o: boolean) => void;
-  models: ModelOption[];
+  models: KeyModelOption[];
   existing?: KeyView;
 }) {
   const { t } = useI18n();

@@ -10,9 +10,9 @@ import { useMutation } from '@/components/use-mutation';
 import { api } from '@/components/api-client';
 import { fmt } from '@/lib/i18n';
 import { KeyFormDialog } from './key-form-dialog';
-import type { KeyView, ModelOption } from './types';
+import type { KeyView, KeyModelOption } from './types';
 
-export function KeyRowActions({ k, models }: { k: KeyView; models: ModelOption[] }) {
+export function KeyRowActions({ k, models }: { k: KeyView; models: KeyModelOption[] }) {
   const { t } = useI18n();
   const { run } = useMutation();
   const [editing, setEditing] = React.useState(false);

@@ -20,10 +20,10 @@ import { KeysToolbar } from './keys-toolbar';
 import { OPEN_CREATE_KEY } from './create-key-button';
 import { OpenEventButton } from '@/components/open-event';
 import { PlusIcon } from 'lucide-react';
-import type { KeyView, ModelOption } from './types';
+import type { KeyView, KeyModelOption } from './types';
 
 /** All keys are loaded by the page; search, status filter, sorting and paging happen here. */
-export function KeysTable({ items, models }: { items: KeyView[]; models: ModelOption[] }) {
+export function KeysTable({ items, models }: { items: KeyView[]; models: KeyModelOption[] }) {
   const { t, lang } = useI18n();
   const [sorting, setSorting] = React.useState<SortingState>([]);
   const [globalFilter, setGlobalFilter] = React.useState('');

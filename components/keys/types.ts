@@ -1,7 +1,7 @@
 import type { keyView } from '@/lib/admin/keys';
 
 export type KeyView = Awaited<ReturnType<typeof keyView>> & { requestsToday: number };
-export interface ModelOption {
+export interface KeyModelOption {
   id: string;
   name: string;
   kind: string;

@@ -511,7 +511,7 @@ export function rawGet(path: string, key?: string, headers: Record<string, strin
 /** SECRET_KEY of the gateway under test (playwright.config.ts). */
 export const TEST_SECRET_KEY = 'test-secret-key-for-e2e-only-0123456789';
 
-/** The media-link HMAC of lib/media/links.ts + lib/util/crypto.ts (HKDF-SHA256 salt "grok2api", info "media-signing"). */
+/** The media-link HMAC of lib/media/links.ts + lib/crypto.ts (HKDF-SHA256 salt "grok2api", info "media-signing"). */
 export function signMediaRef(ref: string, tokenId: string, exp: number, secret = TEST_SECRET_KEY): string {
   const key = Buffer.from(hkdfSync('sha256', secret, 'grok2api', 'media-signing', 32));
   return createHmac('sha256', key).update(`${ref}.${tokenId}.${exp}`).digest('base64url');

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
+import { parseBody, readJsonBody } from '@/lib/http/body';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { clearSessionCookie, createSession, endSession } from '@/lib/auth/session';
 import { deleteSessionsOfUser, findAdminByName, setAdminPassword } from '@/lib/db/admins';

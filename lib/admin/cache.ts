@@ -1,7 +1,7 @@
 /** @module admin/cache — media cache usage, paged listing with preview links, delete one, purge all. */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import { parseBody } from '@/lib/openai/schemas';
+import { parseBody } from '@/lib/http/body';
 import { CACHE_PREFIX, cacheUsage, deleteCached, listCached, purgeCache, type MediaMeta } from '@/lib/cache/media-cache';
 import { servableMediaType } from '@/lib/net/media-type';
 import type { AdminContext } from './guard';

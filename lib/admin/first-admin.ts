@@ -12,7 +12,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { countAdmins, ensureFirstAdmin } from '@/lib/db/admins';
 import { deleteMeta, getMeta, setMeta } from '@/lib/db/meta';
 import type { GatewayContext } from '@/lib/gateway/context';
-import { randomId, timingSafeEqual } from '@/lib/util/crypto';
+import { randomId, timingSafeEqual } from '@/lib/crypto';
 
 const DEFAULT_ADMIN_PASSWORD = 'admin';
 const TOKEN_META = 'admin_setup_token';

@@ -4,7 +4,7 @@
  * (no server imports, so client components can use it).
  */
 import { z } from 'zod';
-import { wellFormedText } from '@/lib/util/text';
+import { wellFormedText } from '@/lib/http/text';
 
 const limit = z.number().int().min(0).max(1_000_000).optional();
 const keyLimitsSchema = z.object({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { keyCreateSchema } from './key-schema';
 import { GatewayError } from '@/lib/errors';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
+import { parseBody, readJsonBody } from '@/lib/http/body';
 import { generateApiKey } from '@/lib/auth/api-keys';
 import { deleteKey, insertKey, listKeys, liveLeases, updateKey, usageFor } from '@/lib/db/keys';
 import type { ApiKeyRow } from '@/lib/db/schema';

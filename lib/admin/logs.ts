@@ -1,6 +1,6 @@
 /** @module admin/logs — request log viewer and usage statistics. */
 import { z } from 'zod';
-import { parseBody } from '@/lib/openai/schemas';
+import { parseBody } from '@/lib/http/body';
 import { listLogs, statsSince } from '@/lib/db/logs';
 import { countTokensByState } from '@/lib/db/tokens';
 import { getMeta } from '@/lib/db/meta';

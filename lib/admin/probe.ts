@@ -6,7 +6,7 @@
  */
 import { GatewayError } from '@/lib/errors';
 import { getToken } from '@/lib/db/tokens';
-import { decryptSecret } from '@/lib/util/crypto';
+import { decryptSecret } from '@/lib/crypto';
 import type { Settings } from '@/lib/settings/schema';
 import { conversationTransport } from '@/lib/gateway/upstream';
 import { eachEvent } from '@/lib/grok/batches';

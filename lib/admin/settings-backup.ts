@@ -5,7 +5,7 @@
  * version bump, so it is all or nothing and reaches every isolate on the next request.
  */
 import { GatewayError } from '@/lib/errors';
-import { readJsonBody } from '@/lib/openai/schemas';
+import { readJsonBody } from '@/lib/http/body';
 import { buildSettingsBackup, parseSettingsBackup, settingsBackupFilename } from '@/lib/settings/backup';
 import { getSettings, saveSettings } from '@/lib/settings/store';
 import type { AdminContext } from './guard';

@@ -1,6 +1,6 @@
 /** @module admin/settings — read all settings with defaults; validate and save a partial update. */
 import { GatewayError } from '@/lib/errors';
-import { readJsonBody } from '@/lib/openai/schemas';
+import { readJsonBody } from '@/lib/http/body';
 import { DEFAULT_SETTINGS, validateSettingsPatch } from '@/lib/settings/schema';
 import { getSettings, saveSettings } from '@/lib/settings/store';
 import { DEFAULT_MODELS } from '@/lib/catalog/models';

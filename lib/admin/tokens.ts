@@ -4,14 +4,14 @@
  * export (after re-entering the password), live test and quota refresh.
  */
 import { z } from 'zod';
-import { wellFormedText } from '@/lib/util/text';
+import { wellFormedText } from '@/lib/http/text';
 import { GatewayError } from '@/lib/errors';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
+import { parseBody, readJsonBody } from '@/lib/http/body';
 import { normalizeToken } from '@/lib/grok/headers';
 import { fetchRateLimits } from '@/lib/grok/client';
 import { buildRateLimitPayload } from '@/lib/grok/payload';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
-import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/util/crypto';
+import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/crypto';
 import { confirmPassword } from './account';
 import { loadOutcomes } from './outcomes';
 import {

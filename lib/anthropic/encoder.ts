@@ -5,9 +5,9 @@
  * `stop_reason`, `message_stop`; or one `message` object.
  */
 import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
-import type { SseFrame } from '@/lib/openai/sse';
+import type { SseFrame } from '@/lib/http/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
-import { estimateTokens } from '@/lib/openai/flatten';
+import { estimateTokens } from '@/lib/gateway/prompt';
 
 type Block =
   | { type: 'thinking'; thinking: string; signature: string }

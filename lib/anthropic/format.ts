@@ -5,7 +5,7 @@
  */
 import type { GatewayError } from '@/lib/errors';
 import type { WireFormat } from '@/lib/gateway/conversation';
-import { parseBody } from '@/lib/openai/schemas';
+import { parseBody } from '@/lib/http/body';
 import { messagesRequestSchema, messagesToConversation } from './schemas';
 import { createMessagesEncoder } from './encoder';
 

@@ -1,9 +1,9 @@
 /** @module anthropic/schemas — `POST /v1/messages` request, converted to the internal chat form. */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
+import { MODEL_MAX, MAX_MESSAGES, type ConversationMessage } from '@/lib/gateway/messages';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
-import { toolSchema } from '@/lib/util/json';
+import { toolSchema } from '@/lib/http/json-limits';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
 const imageBlock = z.looseObject({
@@ -51,7 +51,7 @@ const blockText = (content: string | Block[] | { type: string; text?: string }[]
   typeof content === 'string' ? content : (content ?? []).map((b) => (typeof b.text === 'string' ? b.text : '')).join('\n');
 
 export function messagesToConversation(body: MessagesRequest) {
-  const messages: ChatMessage[] = [];
+  const messages: ConversationMessage[] = [];
   const system = [blockText(body.system), ...body.messages.filter((m) => m.role === 'system').map((m) => blockText(m.content as string | Block[]))]
     .filter((t) => t.trim())
     .join('\n\n');
@@ -62,8 +62,8 @@ export function messagesToConversation(body: MessagesRequest) {
       messages.push({ role: m.role, content: m.content });
       continue;
     }
-    const parts: Exclude<ChatMessage['content'], string | null | undefined> = [];
-    const calls: NonNullable<ChatMessage['tool_calls']> = [];
+    const parts: Exclude<ConversationMessage['content'], string | null | undefined> = [];
+    const calls: NonNullable<ConversationMessage['tool_calls']> = [];
     for (const b of m.content as Block[]) {
       if (b.type === 'text') parts.push({ type: 'text', text: String(b.text) });
       else if (b.type === 'image') {

@@ -3,7 +3,7 @@
  * API keys are 32 random bytes; only their SHA-256 is stored (they are high-entropy, so a slow hash adds
  * nothing). The plaintext is shown once, at creation.
  */
-import { randomId, sha256Hex } from '@/lib/util/crypto';
+import { randomId, sha256Hex } from '@/lib/crypto';
 
 const API_KEY_PREFIX = 'sk-g2a-';
 

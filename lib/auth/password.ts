@@ -3,8 +3,8 @@
  * PBKDF2-SHA256 password hashes via WebCrypto: `pbkdf2$<iterations>$<salt>$<hash>` (base64url).
  * 100 000 iterations is the maximum Workers' WebCrypto accepts.
  */
-import { base64UrlToBytes, bytesToBase64Url, utf8 } from '@/lib/util/encoding';
-import { randomBytes, timingSafeEqual } from '@/lib/util/crypto';
+import { base64UrlToBytes, bytesToBase64Url, utf8 } from '@/lib/encoding';
+import { randomBytes, timingSafeEqual } from '@/lib/crypto';
 
 const ITERATIONS = 100_000;
 

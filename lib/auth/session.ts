@@ -6,7 +6,7 @@
 import { deleteSession, findAdminById, findSession, insertSession } from '@/lib/db/admins';
 import type { Db } from '@/lib/db/client';
 import type { AdminUserRow } from '@/lib/db/schema';
-import { randomId, sha256Hex } from '@/lib/util/crypto';
+import { randomId, sha256Hex } from '@/lib/crypto';
 
 export const SESSION_COOKIE = 'g2a_session';
 const SESSION_TTL_MS = 7 * 86_400_000;

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   await t.db.delete(apiKeys);
-  await t.db.insert(apiKeys).values({ id: 'k', name: 'k', keyHash: 'kh', prefix: 'sk-g2a-x', status: 'active', limits: '{}', createdAt: T0 });
+  await t.db.insert(apiKeys).values({ id: 'k', name: 'k', keyHash: 'kh', prefix: 'sk-g2a-x', status: 'active', limits: {}, createdAt: T0 });
 });
 const lastUsed = async () => (await t.db.select().from(apiKeys).where(eq(apiKeys.id, 'k')))[0].lastUsedAt;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '@/lib/errors';
-import { bytesToBase64 } from '@/lib/util/encoding';
+import { bytesToBase64 } from '@/lib/encoding';
 import { MAX_ATTACHMENT_BYTES, prepareAttachments, readImageUploads } from './attachments';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);

@@ -5,7 +5,7 @@
  */
 import { GatewayError } from '@/lib/errors';
 import { guardedFetch } from '@/lib/net/outbound';
-import { base64ToBytes, bytesToBase64 } from '@/lib/util/encoding';
+import { base64ToBytes, bytesToBase64 } from '@/lib/encoding';
 
 export interface PreparedFile {
   name: string;

@@ -6,10 +6,11 @@
  */
 import type { Platform } from '@/lib/platform';
 import { GatewayError, toGatewayError } from '@/lib/errors';
-import { readJsonBody, type ChatMessage } from '@/lib/openai/schemas';
-import { estimateTokens, flattenMessages } from '@/lib/openai/flatten';
-import { sseResponse, type SseFrame } from '@/lib/openai/sse';
-import type { ReasoningOutput } from '@/lib/openai/chunks';
+import { readJsonBody } from '@/lib/http/body';
+import { type ConversationMessage } from '@/lib/gateway/messages';
+import { estimateTokens, flattenMessages } from '@/lib/gateway/prompt';
+import { sseResponse, type SseFrame } from '@/lib/http/sse';
+import type { Settings } from '@/lib/settings/schema';
 import { toolPrompt, type ToolChoice, type ToolSpec } from '@/lib/tools/convention';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
@@ -22,7 +23,7 @@ import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
 import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
 import { chatMediaEvents } from './media';
-import { videoConfigSchema, videoTransport } from './video';
+import { videoConfigSchema, videoTransport } from './video-generation';
 import { runHousekeeping } from './housekeeping';
 import { coalesce, withToolCalls, type GatewayEvent } from './events';
 import { publicOrigin } from './public-origin';
@@ -30,7 +31,7 @@ import { publicOrigin } from './public-origin';
 /** A chat-like request in the internal (OpenAI-message-shaped) form every wire format converts to. */
 interface ConversationRequest {
   model: string;
-  messages: ChatMessage[];
+  messages: ConversationMessage[];
   stream: boolean;
   tools?: ToolSpec[];
   toolChoice?: ToolChoice;
@@ -45,7 +46,7 @@ export interface EncoderMeta {
   id: string;
   created: number;
   model: string;
-  reasoningOutput: ReasoningOutput;
+  reasoningOutput: Settings['reasoning_output'];
   promptTokens: number;
   request: ConversationRequest;
 }
@@ -106,7 +107,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     ensureModelAllowed(caller, model);
 
     const tools = ctx.settings.tool_calling === 'emulate' && request.toolChoice !== 'none' && model.kind === 'chat' ? (request.tools ?? []) : [];
-    const messages: ChatMessage[] = tools.length
+    const messages: ConversationMessage[] = tools.length
       ? [{ role: 'system', content: toolPrompt(tools, request.toolChoice ?? 'auto', request.parallelToolCalls !== false) }, ...request.messages]
       : request.messages;
     const prompt = flattenMessages(messages);

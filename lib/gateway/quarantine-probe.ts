@@ -11,7 +11,7 @@ import type { GrokEvent } from '@/lib/grok/events';
 import { eachEvent } from '@/lib/grok/batches';
 import { endQuarantine, nextProbeDue, takeDueProbes } from '@/lib/db/tokens';
 import { createAnswerWatch, judgeAnswer, qualityPolicy, type Verdict } from '@/lib/pool/quality';
-import { decryptSecret } from '@/lib/util/crypto';
+import { decryptSecret } from '@/lib/crypto';
 import type { GatewayContext } from './context';
 import { conversationTransport } from './upstream';
 import { peers, probeSchedule } from './quality-guard';

@@ -31,7 +31,7 @@ import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
 import { patchForFailure, statePolicy } from '@/lib/pool/state';
 import { createFailureLedger } from '@/lib/pool/blast-radius';
-import { decryptSecret } from '@/lib/util/crypto';
+import { decryptSecret } from '@/lib/crypto';
 import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';

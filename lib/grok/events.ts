@@ -7,6 +7,7 @@
  * consume these events.
  */
 import type { Frame } from './ndjson';
+import { isObj, num, str, type Obj } from './values';
 import { classifyInBandError, upstreamFailure, type UpstreamFailure } from './errors';
 import { createMarkupBuffer, webLink, type MarkupRenderer } from './markup';
 
@@ -28,10 +29,6 @@ export type GrokEvent =
   | { type: 'error'; failure: UpstreamFailure }
   | { type: 'done' };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 function usableMediaPath(v: unknown): string | undefined {
   const s = str(v)?.trim();

@@ -6,16 +6,11 @@
  */
 import type { GrokEvent } from './events';
 import { classifyInBandError, malformedAnswer, timeoutFailure, truncatedFailure } from './errors';
-import { wsHeaders, type HeaderOptions } from './headers';
-import { connectWebSocket, type WsConnection } from './websocket';
+import { wsHeaders } from './headers';
+import { connectWebSocket, type WsClientConfig, type WsConnection } from './websocket';
+import { nonEmpty as str, num, type Obj } from './values';
 import type { Opened } from './client';
 
-interface ImagineConfig {
-  fetch: typeof fetch;
-  wsUrl: string;
-  origin: string;
-  headers: Omit<HeaderOptions, 'token' | 'origin'>;
-}
 
 interface ImagineRequest {
   prompt: string;
@@ -26,9 +21,6 @@ interface ImagineRequest {
 
 export const IMAGINE_MAX_PER_ROUND = 4;
 
-type Obj = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 interface ImagineOptions {
   signal?: AbortSignal;
@@ -38,7 +30,7 @@ interface ImagineOptions {
 }
 
 /** Connects (a failed handshake is a classified failure, like a non-2xx E1) and returns the round's events. */
-export async function openImagine(config: ImagineConfig, token: string, req: ImagineRequest, opts: ImagineOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
+export async function openImagine(config: WsClientConfig, token: string, req: ImagineRequest, opts: ImagineOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
   const url = `${config.wsUrl.replace(/\/$/, '')}/ws/imagine/listen`;
   const conn = await connectWebSocket(config.fetch, url, wsHeaders({ ...config.headers, token, origin: config.origin }), {
     handshakeTimeoutMs: opts.handshakeTimeoutMs,

@@ -7,16 +7,11 @@
 import type { GrokEvent } from './events';
 import { webLink } from './markup';
 import { classifyInBandError, handshakeFailure, malformedAnswer, networkFailure, timeoutFailure, truncatedFailure, type UpstreamFailure } from './errors';
-import { wsHeaders, type HeaderOptions } from './headers';
-import { connectWebSocket, type WsConnection } from './websocket';
+import { wsHeaders } from './headers';
+import { connectWebSocket, type WsClientConfig, type WsConnection } from './websocket';
+import { isObj, str, type Obj } from './values';
 import type { Opened } from './client';
 
-interface MgwConfig {
-  fetch: typeof fetch;
-  wsUrl: string;
-  origin: string;
-  headers: Omit<HeaderOptions, 'token' | 'origin'>;
-}
 
 interface MgwRequest {
   userId: string;
@@ -34,9 +29,6 @@ interface MgwOptions {
   heartbeatMs?: number;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** Waits for an event of one of `types`; errors and closes become failures. */
 async function expect(ws: WsConnection, types: string[], timeoutMs: number): Promise<Obj | UpstreamFailure> {
@@ -52,7 +44,7 @@ async function expect(ws: WsConnection, types: string[], timeoutMs: number): Pro
   }
 }
 
-export async function openMgwConversation(config: MgwConfig, token: string, req: MgwRequest, opts: MgwOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
+export async function openMgwConversation(config: WsClientConfig, token: string, req: MgwRequest, opts: MgwOptions): Promise<Opened<AsyncIterable<GrokEvent>>> {
   const url = `${config.wsUrl.replace(/\/$/, '')}/ws/mgw/?uid=${encodeURIComponent(req.userId)}`;
   const conn = await connectWebSocket(
     config.fetch,

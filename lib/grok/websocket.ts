@@ -5,6 +5,15 @@
  * socket is always closed by `close()`.
  */
 import { classifyHttpFailure, networkFailure, timeoutFailure, type UpstreamFailure } from './errors';
+import type { HeaderOptions } from './headers';
+
+/** What a WebSocket client of grok.com (chat gateway, Imagine) is configured with. */
+export interface WsClientConfig {
+  fetch: typeof fetch;
+  wsUrl: string;
+  origin: string;
+  headers: Omit<HeaderOptions, 'token' | 'origin'>;
+}
 
 export interface WsConnection {
   send(data: unknown): void;

@@ -5,8 +5,8 @@
  * (`p_` + base64url) or absolute URL (`u_` + base64url); the HMAC (key derived from SECRET_KEY) covers
  * ref, token id and expiry, so links cannot be forged, re-pointed or extended.
  */
-import { base64UrlToBytes, bytesToBase64Url, utf8 } from '@/lib/util/encoding';
-import { hmacSign, hmacVerify } from '@/lib/util/crypto';
+import { base64UrlToBytes, bytesToBase64Url, utf8 } from '@/lib/encoding';
+import { hmacSign, hmacVerify } from '@/lib/crypto';
 
 export type MediaKind = 'image' | 'video';
 

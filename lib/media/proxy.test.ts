@@ -5,7 +5,7 @@ import { signMediaUrl } from './links';
 vi.mock('@/lib/db/client', () => ({ getDb: () => ({}) }));
 vi.mock('@/lib/db/tokens', () => ({ getToken: async () => ({ id: 'tok1', tokenEnc: 'sealed' }) }));
 vi.mock('@/lib/settings/store', () => ({ getSettings: async () => ({ user_agent: 'ua', cf_cookies: '' }) }));
-vi.mock('@/lib/util/crypto', async (original) => ({ ...(await original<typeof import('@/lib/util/crypto')>()), decryptSecret: async () => 'sso-cookie' }));
+vi.mock('@/lib/crypto', async (original) => ({ ...(await original<typeof import('@/lib/crypto')>()), decryptSecret: async () => 'sso-cookie' }));
 
 const { handleMedia } = await import('./proxy');
 

@@ -12,12 +12,12 @@ import { getDb } from '@/lib/db/client';
 import { getToken } from '@/lib/db/tokens';
 import { getSettings } from '@/lib/settings/store';
 import { assetHeaders } from '@/lib/grok/headers';
-import { decryptSecret } from '@/lib/util/crypto';
+import { decryptSecret } from '@/lib/crypto';
 import { requireSecret } from '@/lib/gateway/context';
 import { cacheKey, getCached, nextLocalMidnight, putCached, type MediaMeta } from '@/lib/cache/media-cache';
 import { decodeMediaRef, mediaKindOf, upstreamMediaUrl, verifyMediaLink } from './links';
 import { parseRange } from './range';
-import { readAtMost } from '@/lib/util/stream';
+import { readAtMost } from '@/lib/http/read-body';
 import { servableMediaType } from '@/lib/net/media-type';
 
 // nosniff: the type below is the only reading a browser may make of these bytes on our origin.

@@ -11,7 +11,7 @@
  * const { bytes, contentType } = await guardedFetch(url, { fetchImpl: platform.fetch, maxBytes: 1 << 20, label: 'Image 1', param: 'image_url' });
  */
 import { GatewayError } from '@/lib/errors';
-import { readAtMost } from '@/lib/util/stream';
+import { readAtMost } from '@/lib/http/read-body';
 import { mediaTypeOf } from './media-type';
 
 // ---------------------------------------------------------------------------------------------- IPv4

@@ -6,7 +6,8 @@
 import { GatewayError, errorResponse } from '@/lib/errors';
 import type { WireFormat } from '@/lib/gateway/conversation';
 import type { ToolChoice } from '@/lib/tools/convention';
-import { chatCompletionRequestSchema, parseBody, type ChatCompletionRequest } from './schemas';
+import { parseBody } from '@/lib/http/body';
+import { chatCompletionRequestSchema, type ChatCompletionRequest } from './schemas';
 import { createChatEncoder } from './chunks';
 
 function toolChoice(choice: ChatCompletionRequest['tool_choice'], names: string[]): ToolChoice | undefined {

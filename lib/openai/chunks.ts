@@ -5,7 +5,7 @@
  */
 import type { GatewayEvent } from '@/lib/gateway/events';
 import type { Settings } from '@/lib/settings/schema';
-import { estimateTokens } from './flatten';
+import { estimateTokens } from '@/lib/gateway/prompt';
 
 export type ReasoningOutput = Settings['reasoning_output'];
 

@@ -4,14 +4,9 @@
  * field we read is validated; a zod issue becomes a 400 whose `param` is the issue path.
  */
 import { z } from 'zod';
-import { GatewayError } from '@/lib/errors';
-import { readRequestBody } from '@/lib/util/stream';
-import { toolSchema } from '@/lib/util/json';
+import { toolSchema } from '@/lib/http/json-limits';
+import { MAX_MESSAGES, MODEL_MAX } from '@/lib/gateway/messages';
 
-/** Longer than any model id or alias; caps what an unknown name can put in the request log. */
-export const MODEL_MAX = 200;
-/** Far beyond any real conversation (Claude Code sessions stay in the hundreds); bounds parsing work. */
-export const MAX_MESSAGES = 5000;
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -35,7 +30,6 @@ const chatMessageSchema = z.looseObject({
   tool_calls: z.array(toolCallSchema).optional(),
   tool_call_id: z.string().optional(),
 });
-export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1, 'model is required').max(MODEL_MAX, `model is at most ${MODEL_MAX} characters`),
@@ -66,30 +60,3 @@ export const chatCompletionRequestSchema = z.looseObject({
   video_config: z.record(z.string(), z.unknown()).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
-
-/** Parses a body with a schema, turning the first zod issue into a 400 with `param`. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const param = issue.path.length ? issue.path.map(String).join('.').replace(/\.(\d+)/g, '[$1]') : null;
-  const where = param ? `${param}: ` : '';
-  throw new GatewayError('invalid_request', `${where}${issue.message}`, { param });
-}
-
-/** Reads a JSON body; malformed JSON is the client's mistake (400), never a 500. */
-export async function readJsonBody(req: Request, opts: { maxBytes?: number; whenEmpty?: unknown } = {}): Promise<unknown> {
-  const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
-  // Counted while reading: a chunked body has no Content-Length to check up front.
-  const bytes = await readRequestBody(req.body, maxBytes);
-  if (!bytes) throw new GatewayError('payload_too_large', `request body exceeds ${maxBytes} bytes`);
-  // For routes whose body is optional: no bytes at all (whitespace is malformed JSON, not "no body").
-  if (!bytes.byteLength && opts.whenEmpty !== undefined) return opts.whenEmpty;
-  const text = new TextDecoder().decode(bytes);
-  if (!text.trim()) throw new GatewayError('invalid_json', 'request body is empty; expected JSON');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('invalid_json', 'request body is not valid JSON');
-  }
-}

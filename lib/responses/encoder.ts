@@ -6,9 +6,9 @@
  */
 import type { GatewayError } from '@/lib/errors';
 import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
-import type { SseFrame } from '@/lib/openai/sse';
+import type { SseFrame } from '@/lib/http/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
-import { estimateTokens } from '@/lib/openai/flatten';
+import { estimateTokens } from '@/lib/gateway/prompt';
 
 type Annotation = { type: 'url_citation'; url: string; title: string; start_index: number; end_index: number };
 type Item =

@@ -1,7 +1,7 @@
 /** @module responses/format — the OpenAI Responses API (`POST /v1/responses`) as a wire format. */
 import { errorResponse } from '@/lib/errors';
 import type { WireFormat } from '@/lib/gateway/conversation';
-import { parseBody } from '@/lib/openai/schemas';
+import { parseBody } from '@/lib/http/body';
 import { responsesRequestSchema, responsesToConversation } from './schemas';
 import { createResponsesEncoder } from './encoder';
 

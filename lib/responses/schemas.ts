@@ -1,9 +1,9 @@
 /** @module responses/schemas — `POST /v1/responses` request, converted to the internal chat form. */
 import { z } from 'zod';
 import { GatewayError } from '@/lib/errors';
-import { MODEL_MAX, MAX_MESSAGES, type ChatMessage } from '@/lib/openai/schemas';
+import { MODEL_MAX, MAX_MESSAGES, type ConversationMessage } from '@/lib/gateway/messages';
 import type { ToolChoice, ToolSpec } from '@/lib/tools/convention';
-import { toolSchema } from '@/lib/util/json';
+import { toolSchema } from '@/lib/http/json-limits';
 
 const inputContent = z.union([
   z.string(),
@@ -44,9 +44,9 @@ type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 
 type Part = { type: string; text?: string; image_url?: string };
 
-function contentToChat(content: z.infer<typeof inputContent>): ChatMessage['content'] {
+function contentToChat(content: z.infer<typeof inputContent>): ConversationMessage['content'] {
   if (typeof content === 'string') return content;
-  type ChatPart = Exclude<ChatMessage['content'], string | null | undefined>[number];
+  type ChatPart = Exclude<ConversationMessage['content'], string | null | undefined>[number];
   return (content as Part[]).flatMap((p): ChatPart[] => {
     if ((p.type === 'input_text' || p.type === 'output_text' || p.type === 'text') && typeof p.text === 'string') return [{ type: 'text', text: p.text }];
     if (p.type === 'input_image' && p.image_url) return [{ type: 'image_url', image_url: { url: p.image_url } }];
@@ -62,7 +62,7 @@ export function responsesToConversation(body: ResponsesRequest) {
       { param: 'previous_response_id', code: 'unsupported_parameter' },
     );
   }
-  const messages: ChatMessage[] = [];
+  const messages: ConversationMessage[] = [];
   if (body.instructions) messages.push({ role: 'system', content: body.instructions });
   const items = typeof body.input === 'string' ? [{ role: 'user' as const, content: body.input }] : body.input;
   for (const item of items as Record<string, unknown>[]) {
@@ -76,7 +76,7 @@ export function responsesToConversation(body: ResponsesRequest) {
       const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
       messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: output });
     } else if (typeof item.role === 'string') {
-      messages.push({ role: item.role as ChatMessage['role'], content: contentToChat(item.content as z.infer<typeof inputContent>) });
+      messages.push({ role: item.role as ConversationMessage['role'], content: contentToChat(item.content as z.infer<typeof inputContent>) });
     }
     // Other item types (reasoning, built-in tool results) carry nothing the upstream can use.
   }

@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleCreateVideo } from '@/lib/gateway/videos';
+import { handleCreateVideo } from '@/lib/gateway/videos-api';
 
 export const runtime = 'edge';
 

@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleImageEdits } from '@/lib/gateway/images';
+import { handleImageEdits } from '@/lib/gateway/images-api';
 
 export const runtime = 'edge';
 

@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleImageGenerations } from '@/lib/gateway/images';
+import { handleImageGenerations } from '@/lib/gateway/images-api';
 
 export const runtime = 'edge';
 

@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleImageMethod } from '@/lib/gateway/images';
+import { handleImageMethod } from '@/lib/gateway/images-api';
 
 export const runtime = 'edge';
 

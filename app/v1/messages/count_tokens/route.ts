@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleCountTokens } from '@/lib/anthropic/count-tokens';
+import { handleCountTokens } from '@/lib/gateway/count-tokens';
 
 export const runtime = 'edge';
 

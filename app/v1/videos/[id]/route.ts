@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleGetVideo } from '@/lib/gateway/videos';
+import { handleGetVideo } from '@/lib/gateway/videos-api';
 
 export const runtime = 'edge';
 

@@ -1,5 +1,5 @@
 import { getPlatform } from '@/lib/platform';
-import { handleVideoContent } from '@/lib/gateway/videos';
+import { handleVideoContent } from '@/lib/gateway/videos-api';
 
 export const runtime = 'edge';
 

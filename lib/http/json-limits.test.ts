@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthWithin } from './json';
+import { depthWithin } from './json-limits';
 
 const nested = (n: number) => {
   let v: unknown = {};

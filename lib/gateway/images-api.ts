@@ -1,32 +1,32 @@
 /**
- * @module gateway/images
+ * @module gateway/images-api
  * `POST /v1/images/generations` and `POST /v1/images/edits` (JSON or multipart), plus
  * `GET /v1/images/method`. Results are signed gateway links (`url`) or the image bytes (`b64_json`).
  */
 import type { Platform } from '@/lib/platform';
 import { GatewayError, errorResponse, toGatewayError } from '@/lib/errors';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
-import { aspectRatioFor, imageGenerationRequestSchema, imagesResponse, IMAGE_USAGE_ZERO, responseFormatSchema, type ImageResult } from '@/lib/openai/images';
-import { sseResponse } from '@/lib/openai/sse';
+import { parseBody, readJsonBody } from '@/lib/http/body';
+import { aspectRatioFor, imageGenerationRequestSchema, imagesResponse, IMAGE_USAGE_ZERO, responseFormatSchema, type ImageResult } from '@/lib/openai/image-schemas';
+import { sseResponse } from '@/lib/http/sse';
 import { fetchAsset } from '@/lib/grok/client';
 import { assetHeaders } from '@/lib/grok/headers';
 import { getToken } from '@/lib/db/tokens';
 import { getDb } from '@/lib/db/client';
 import { touchKey } from '@/lib/db/keys';
 import { decodeMediaRef, encodeMediaRef, upstreamMediaUrl } from '@/lib/media/links';
-import { decryptSecret } from '@/lib/util/crypto';
-import { bytesToBase64 } from '@/lib/util/encoding';
-import { estimateTokens } from '@/lib/openai/flatten';
+import { decryptSecret } from '@/lib/crypto';
+import { bytesToBase64 } from '@/lib/encoding';
+import { estimateTokens } from '@/lib/gateway/prompt';
 import { z } from 'zod';
 import { loadContext, type GatewayContext } from './context';
 import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
 import { admitRequest, type KeyAdmission } from './key-limits';
 import { createRequestLog, type RequestLog } from './request-log';
-import { generateImages, type GeneratedImage, type ImageJob } from './image-jobs';
+import { generateImages, type GeneratedImage, type ImageJob } from './image-rounds';
 import { mediaLink } from './media';
 import { readImageUploads, prepareAttachments, type PreparedFile } from './attachments';
 import { publicOrigin } from './public-origin';
-import { readRequestBody } from '@/lib/util/stream';
+import { readRequestBody } from '@/lib/http/read-body';
 
 async function imageBytes(ctx: GatewayContext, image: GeneratedImage): Promise<string> {
   if (image.b64) return image.b64;

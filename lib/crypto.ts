@@ -1,5 +1,5 @@
 /**
- * @module util/crypto
+ * @module crypto
  * WebCrypto helpers: hashing, random ids, constant-time comparison and AES-GCM for secrets at rest.
  */
 import { base64UrlToBytes, bytesToBase64Url, bytesToHex, utf8 } from './encoding';

@@ -1,5 +1,5 @@
 /**
- * @module gateway/image-jobs
+ * @module gateway/image-rounds
  * Produces `n` distinct images for the Images API by running rounds against the pool: chat-conversation
  * rounds of 2 images (`legacy`), or Imagine WebSocket rounds of up to 4 (`imagine_ws`, falling back to
  * legacy when the WebSocket path fails upstream). Each image remembers the account that owns it.

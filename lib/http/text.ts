@@ -1,4 +1,4 @@
-/** @module util/text — checks on text that is stored and shown back. */
+/** @module http/text — checks on text that is stored and shown back. */
 import { z } from 'zod';
 
 /**

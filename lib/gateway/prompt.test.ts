@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, flattenMessages } from './flatten';
-import type { ChatMessage } from './schemas';
+import { estimateTokens, flattenMessages } from './prompt';
+import type { ConversationMessage } from './messages';
 
 const IMG = 'https://example.com/cat.png';
 const DATA_URI = 'data:image/png;base64,iVBORw0KGgo=';
 
 describe('flattenMessages', () => {
   it('renders the spec §3.4 example', () => {
-    const messages: ChatMessage[] = [
+    const messages: ConversationMessage[] = [
       { role: 'system', content: 'Be brief' },
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
@@ -20,7 +20,7 @@ describe('flattenMessages', () => {
   });
 
   it('drops blank messages but keeps their images, in order', () => {
-    const messages: ChatMessage[] = [
+    const messages: ConversationMessage[] = [
       { role: 'user', content: [{ type: 'text', text: '   ' }, { type: 'image_url', image_url: DATA_URI }] },
       { role: 'assistant', content: '  \n ' },
       { role: 'assistant', content: null },
@@ -30,7 +30,7 @@ describe('flattenMessages', () => {
   });
 
   it('leaves only the last user message unprefixed and keeps the original (untrimmed) text', () => {
-    const messages: ChatMessage[] = [
+    const messages: ConversationMessage[] = [
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'reply' },
       { role: 'user', content: '  second  ' },
@@ -40,14 +40,14 @@ describe('flattenMessages', () => {
   });
 
   it('joins the text parts of one message with a newline', () => {
-    const messages: ChatMessage[] = [
+    const messages: ConversationMessage[] = [
       { role: 'user', content: [{ type: 'text', text: 'line one' }, { type: 'text', text: '' }, { type: 'text', text: 'line two' }] },
     ];
     expect(flattenMessages(messages).text).toBe('line one\nline two');
   });
 
   it('labels tool results and renders assistant tool calls', () => {
-    const messages: ChatMessage[] = [
+    const messages: ConversationMessage[] = [
       { role: 'user', content: 'Weather in Paris?' },
       {
         role: 'assistant',
@@ -66,12 +66,12 @@ describe('flattenMessages', () => {
   });
 
   it('an assistant tool call without arguments renders {}', () => {
-    const messages: ChatMessage[] = [{ role: 'assistant', content: 'ok', tool_calls: [{ function: { name: 'ping' } }] }];
+    const messages: ConversationMessage[] = [{ role: 'assistant', content: 'ok', tool_calls: [{ function: { name: 'ping' } }] }];
     expect(flattenMessages(messages).text).toBe('assistant: ok\n<tool_call>{"name":"ping","arguments":{}}</tool_call>');
   });
 
   it('attachments without any text → "Refer to the following content:"', () => {
-    const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'image_url', image_url: { url: IMG } }] }];
+    const messages: ConversationMessage[] = [{ role: 'user', content: [{ type: 'image_url', image_url: { url: IMG } }] }];
     expect(flattenMessages(messages)).toEqual({ text: 'Refer to the following content:', attachments: [IMG] });
   });
 

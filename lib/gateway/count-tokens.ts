@@ -1,12 +1,12 @@
-/** @module anthropic/count-tokens — `POST /v1/messages/count_tokens` (Claude Code asks before sending). */
+/** @module gateway/count-tokens — `POST /v1/messages/count_tokens` (Claude Code asks before sending). */
 import type { Platform } from '@/lib/platform';
 import { toGatewayError } from '@/lib/errors';
 import { loadContext } from '@/lib/gateway/context';
 import { authorizeKey, ensureModelAllowed, resolveModel } from '@/lib/gateway/authorize';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
-import { estimateTokens, flattenMessages } from '@/lib/openai/flatten';
-import { messagesRequestSchema, messagesToConversation } from './schemas';
-import { anthropicFormat } from './format';
+import { parseBody, readJsonBody } from '@/lib/http/body';
+import { estimateTokens, flattenMessages } from '@/lib/gateway/prompt';
+import { messagesRequestSchema, messagesToConversation } from '@/lib/anthropic/schemas';
+import { anthropicFormat } from '@/lib/anthropic/format';
 
 export async function handleCountTokens(req: Request, platform: Platform): Promise<Response> {
   try {

@@ -1,5 +1,5 @@
 /**
- * @module openai/sse
+ * @module http/sse
  * The owner of an SSE response: headers, `data:` framing, `: ping` comments during silence, exactly one
  * terminal sequence (an `error` data frame on failure, then `data: [DONE]`), closing in `finally`, and
  * aborting the producer when the client goes away.

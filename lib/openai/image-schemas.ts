@@ -1,5 +1,5 @@
 /**
- * @module openai/images
+ * @module openai/image-schemas
  * Images API request schemas, the size → aspect-ratio mapping, and response shapes.
  */
 import { z } from 'zod';

@@ -1,10 +1,10 @@
 /**
- * @module openai/flatten
+ * @module gateway/prompt
  * OpenAI `messages` → the single upstream `message` string plus attachments (spec §3.4, "role-prefix except
  * last user"): every message becomes `<role>: <text>` except the last user message, which is sent bare;
  * messages are joined with a blank line. Image parts become attachments in order.
  */
-import type { ChatMessage } from './schemas';
+import type { ConversationMessage } from './messages';
 import { toolCallBlock } from '@/lib/tools/convention';
 import { parseLooseJson } from '@/lib/tools/repair';
 
@@ -14,7 +14,7 @@ interface FlatPrompt {
   attachments: string[];
 }
 
-function textOf(message: ChatMessage, attachments: string[]): string {
+function textOf(message: ConversationMessage, attachments: string[]): string {
   const { content } = message;
   const parts: string[] = [];
   if (typeof content === 'string') {
@@ -35,7 +35,7 @@ function textOf(message: ChatMessage, attachments: string[]): string {
   return parts.join('\n');
 }
 
-export function flattenMessages(messages: readonly ChatMessage[]): FlatPrompt {
+export function flattenMessages(messages: readonly ConversationMessage[]): FlatPrompt {
   const attachments: string[] = [];
   const items = messages
     .map((m) => {

@@ -1,4 +1,4 @@
-/** @module util/stream — reading a byte stream into memory with a size cap. */
+/** @module http/read-body — reading a byte stream into memory with a size cap. */
 
 /** The whole stream as one buffer, or undefined (and the stream cancelled) once it exceeds `limit` bytes. */
 export function readAtMost(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRequestBody } from './stream';
+import { readRequestBody } from './read-body';
 
 function body(chunks: number[], onPull?: () => void) {
   let i = 0;

@@ -1,4 +1,4 @@
-/** @module util/json — limits on client JSON that is echoed or printed back. */
+/** @module http/json-limits — limits on client JSON that is echoed or printed back. */
 import { z } from 'zod';
 
 /** Deeper than any real JSON Schema; a value past it would overflow the stack when printed. */

@@ -1,5 +1,5 @@
 /**
- * @module gateway/videos
+ * @module gateway/videos-api
  * Async video jobs for clients that cannot hold a stream open: `POST /v1/videos` → `{id, status}`, the
  * generation runs after the response (`waitUntil`) and writes its progress to D1; `GET /v1/videos/{id}`
  * reads it back (with a signed link once completed); `GET /v1/videos/{id}/content` redirects to the file.
@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { Platform } from '@/lib/platform';
 import { GatewayError, errorResponse, toGatewayError } from '@/lib/errors';
-import { parseBody, readJsonBody } from '@/lib/openai/schemas';
-import { aspectRatioFor } from '@/lib/openai/images';
+import { parseBody, readJsonBody } from '@/lib/http/body';
+import { aspectRatioFor } from '@/lib/openai/image-schemas';
 import { getDb } from '@/lib/db/client';
 import { getVideoJob, insertVideoJob, updateVideoJob } from '@/lib/db/videos';
 import type { VideoJobRow } from '@/lib/db/schema';
@@ -18,7 +18,7 @@ import { admitRequest, type KeyAdmission } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments, type PreparedFile } from './attachments';
 import { createUpstreamRunner } from './upstream';
-import { videoConfigSchema, videoTransport, type VideoConfig } from './video';
+import { videoConfigSchema, videoTransport, type VideoConfig } from './video-generation';
 import { mediaLink } from './media';
 import { publicOrigin } from './public-origin';
 

@@ -1,5 +1,5 @@
 /**
- * @module gateway/video
+ * @module gateway/video-generation
  * Video generation (spec §6.5): an Imagine media post (E6) — from the prompt, or from the first image once
  * uploaded — then a conversation (E1) with `videoGen` and the video config; progress frames until the
  * video URL arrives.
