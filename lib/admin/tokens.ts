@@ -10,13 +10,13 @@ import { parseBody, readJsonBody } from '@/lib/http/body';
 import { normalizeToken } from '@/lib/grok/headers';
 import { fetchRateLimits } from '@/lib/grok/client';
 import { buildRateLimitPayload } from '@/lib/grok/payload';
-import { patchForFailure, statePolicy } from '@/lib/pool/state';
+import { statePolicy } from '@/lib/pool/state';
 import { decryptSecret, encryptSecret, sha256Hex } from '@/lib/crypto';
 import { confirmPassword } from './account';
 import { loadOutcomes } from './outcomes';
 import {
   allTokens,
-  applyTokenPatch,
+  chargeFailure,
   deleteTokens,
   findTokensByHash,
   getToken,
@@ -224,8 +224,7 @@ async function probe(ctx: AdminContext, row: TokenRow) {
   const r = await fetchRateLimits(ctx.grok, raw, buildRateLimitPayload(ctx.settings.upstream_profile, model));
   const now = ctx.now();
   if (!r.ok) {
-    const patchRow = patchForFailure(r.failure, { remaining: row.remainingQueries }, statePolicy(ctx.settings), now);
-    if (patchRow) await applyTokenPatch(ctx.db, row.id, 'default', patchRow);
+    await chargeFailure(ctx.db, row, 'default', r.failure, statePolicy(ctx.settings), now);
     return { id: row.id, ok: false as const, kind: r.failure.kind, message: r.failure.message };
   }
   await storeRateLimits(ctx.db, row.id, 'default', r.value, now);

@@ -7,7 +7,8 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, like, lte, notInArr
 import type { Db } from './client';
 import { accountLeases, tokens, type TokenRow } from './schema';
 import type { Candidate } from '@/lib/pool/select';
-import type { TokenPatch } from '@/lib/pool/state';
+import { patchForFailure, type StatePolicy, type TokenPatch } from '@/lib/pool/state';
+import type { UpstreamFailure } from '@/lib/grok/errors';
 
 export type Bucket = 'default' | 'heavy';
 const bucketColumn = (b: Bucket) => (b === 'heavy' ? tokens.heavyRemainingQueries : tokens.remainingQueries);
@@ -97,6 +98,13 @@ export async function nextCooldownEnd(db: Db, types: Candidate['type'][], now: n
     .from(tokens)
     .where(and(eq(tokens.status, 'active'), inArray(tokens.type, types), gt(tokens.cooldownUntil, now)));
   return row?.until ?? undefined;
+}
+
+/** What a failure does to the account that served it (per the classifier's table), written; nothing if nothing. */
+export async function chargeFailure(db: Db, token: TokenRow, bucket: Bucket, failure: UpstreamFailure, policy: StatePolicy, now: number): Promise<void> {
+  const remaining = bucket === 'heavy' ? token.heavyRemainingQueries : token.remainingQueries;
+  const patch = patchForFailure(failure, { remaining }, policy, now);
+  if (patch) await applyTokenPatch(db, token.id, bucket, patch);
 }
 
 export async function applyTokenPatch(db: Db, id: string, bucket: Bucket, patch: TokenPatch): Promise<void> {

@@ -13,7 +13,7 @@ import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
 import {
-  applyTokenPatch,
+  chargeFailure,
   claimToken,
   countBusyAccounts,
   leaseAccount,
@@ -29,7 +29,7 @@ import { accountFreed, waitForAccount } from './account-slots';
 import { createQualityWatch } from './quality-guard';
 import { setMeta } from '@/lib/db/meta';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
-import { patchForFailure, statePolicy } from '@/lib/pool/state';
+import { statePolicy } from '@/lib/pool/state';
 import { createFailureLedger } from '@/lib/pool/blast-radius';
 import { decryptSecret } from '@/lib/crypto';
 import { GatewayError } from '@/lib/errors';
@@ -266,9 +266,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     const now = ctx.now();
     const verdict = ledger.judge(failure);
     mayTryAnother = verdict.tryAnother;
-    const remaining = job.model.bucket === 'heavy' ? token.heavyRemainingQueries : token.remainingQueries;
-    const patch = verdict.charge && patchForFailure(failure, { remaining }, statePolicy(ctx.settings), now);
-    if (patch) await applyTokenPatch(ctx.db, token.id, job.model.bucket, patch);
+    if (verdict.charge) await chargeFailure(ctx.db, token, job.model.bucket, failure, statePolicy(ctx.settings), now);
     refreshAfterQuotaError(ctx, token, failure, job.model, () => tokenValue(token));
     if (failure.kind === 'challenge' || failure.kind === 'anti_bot') {
       ctx.platform.waitUntil(setMeta(ctx.db, 'egress_last_challenge', JSON.stringify({ at: now, kind: failure.kind, message: failure.message }), now));

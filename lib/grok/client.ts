@@ -18,6 +18,7 @@ import {
 } from './errors';
 import { jsonHeaders, type HeaderOptions } from './headers';
 import type { EventBatches } from './batches';
+import { num } from './values';
 
 export interface GrokClientConfig {
   fetch: typeof fetch;
@@ -46,6 +47,31 @@ async function readErrorBody(res: Response): Promise<string> {
     return '';
   }
 }
+
+/**
+ * One small JSON call (E3, E5, E6, E19): a network error, a non-2xx (classified) or an answer `read` finds
+ * nothing usable in (`malformed`) is a failure; otherwise what `read` returned.
+ */
+async function callJson<T>(send: () => Promise<Response>, read: (json: unknown) => T | undefined, malformed: string): Promise<Opened<T>> {
+  let res: Response;
+  try {
+    res = await send();
+  } catch (e) {
+    return { ok: false, failure: networkFailure(e) };
+  }
+  const text = await readErrorBody(res);
+  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, failure: malformedAnswer(malformed) };
+  }
+  const value = read(json);
+  return value === undefined ? { ok: false, failure: malformedAnswer(malformed) } : { ok: true, value };
+}
+
+const field = (json: unknown, key: string): unknown => (json && typeof json === 'object' ? (json as Record<string, unknown>)[key] : undefined);
 
 async function post(config: GrokClientConfig, path: string, token: string, body: unknown, signal?: AbortSignal, referer?: string) {
   const o = origin(config.baseUrl);
@@ -237,22 +263,15 @@ export async function uploadFile(
   file: { name: string; mimeType: string; base64: string },
   signal?: AbortSignal,
 ): Promise<Opened<UploadResult>> {
-  let res: Response;
-  try {
-    res = await post(config, '/rest/app-chat/upload-file', token, { fileName: file.name, fileMimeType: file.mimeType, content: file.base64 }, signal);
-  } catch (e) {
-    return { ok: false, failure: networkFailure(e) };
-  }
-  const text = await readErrorBody(res);
-  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
-  try {
-    const json = JSON.parse(text) as { fileMetadataId?: string; fileId?: string; fileUri?: string };
-    const id = json.fileMetadataId ?? json.fileId;
-    if (id) return { ok: true, value: { fileMetadataId: id, fileUri: json.fileUri } };
-  } catch {
-    /* fall through */
-  }
-  return { ok: false, failure: malformedAnswer('upload answered without a file id') };
+  return callJson(
+    () => post(config, '/rest/app-chat/upload-file', token, { fileName: file.name, fileMimeType: file.mimeType, content: file.base64 }, signal),
+    (json) => {
+      const id = field(json, 'fileMetadataId') ?? field(json, 'fileId');
+      const uri = field(json, 'fileUri');
+      return typeof id === 'string' && id ? { fileMetadataId: id, fileUri: typeof uri === 'string' ? uri : undefined } : undefined;
+    },
+    'upload answered without a file id',
+  );
 }
 
 export interface RateLimits {
@@ -269,31 +288,20 @@ export async function fetchRateLimits(
   payload: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<Opened<RateLimits>> {
-  let res: Response;
-  try {
-    res = await post(config, '/rest/rate-limits', token, payload, signal);
-  } catch (e) {
-    return { ok: false, failure: networkFailure(e) };
-  }
-  const text = await readErrorBody(res);
-  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
-  try {
-    const j = JSON.parse(text) as Record<string, unknown>;
-    const n = (k: string) => (typeof j[k] === 'number' ? (j[k] as number) : undefined);
-    const effort = (j.lowEffortRateLimits ?? {}) as Record<string, unknown>;
-    return {
-      ok: true,
-      value: {
+  return callJson(
+    () => post(config, '/rest/rate-limits', token, payload, signal),
+    (json) => {
+      const n = (k: string) => num(field(json, k));
+      return {
         // Token counts are in quota units (what requests are charged in); slim answers only have query counts.
         remaining: n('remainingTokens') ?? n('remainingQueries'),
         total: n('totalTokens') ?? n('totalQueries'),
         windowSeconds: n('windowSizeSeconds'),
-        waitSeconds: n('waitTimeSeconds') ?? (typeof effort.waitTimeSeconds === 'number' ? effort.waitTimeSeconds : undefined),
-      },
-    };
-  } catch {
-    return { ok: false, failure: malformedAnswer('rate-limit answer was not JSON') };
-  }
+        waitSeconds: n('waitTimeSeconds') ?? num(field(field(json, 'lowEffortRateLimits'), 'waitTimeSeconds')),
+      };
+    },
+    'rate-limit answer was not JSON',
+  );
 }
 
 /** E6: creates the Imagine "post" that a video (or edit) hangs off. */
@@ -303,21 +311,14 @@ export async function createMediaPost(
   body: { mediaType: 'MEDIA_POST_TYPE_VIDEO' | 'MEDIA_POST_TYPE_IMAGE'; prompt?: string; mediaUrl?: string },
   signal?: AbortSignal,
 ): Promise<Opened<{ postId: string }>> {
-  let res: Response;
-  try {
-    res = await post(config, '/rest/media/post/create', token, body, signal, '/imagine');
-  } catch (e) {
-    return { ok: false, failure: networkFailure(e) };
-  }
-  const text = await readErrorBody(res);
-  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
-  try {
-    const id = (JSON.parse(text) as { post?: { id?: unknown } }).post?.id;
-    if (typeof id === 'string' && id) return { ok: true, value: { postId: id } };
-  } catch {
-    /* fall through */
-  }
-  return { ok: false, failure: malformedAnswer('media post answered without an id') };
+  return callJson(
+    () => post(config, '/rest/media/post/create', token, body, signal, '/imagine'),
+    (json) => {
+      const id = field(field(json, 'post'), 'id');
+      return typeof id === 'string' && id ? { postId: id } : undefined;
+    },
+    'media post answered without an id',
+  );
 }
 
 /** E12: downloads one generated asset with the owning account's cookie (for `b64_json`). */
@@ -346,19 +347,6 @@ export async function fetchAsset(
 
 /** E19: `GET /api/auth/session`. */
 export async function fetchSession(config: GrokClientConfig, token: string, signal?: AbortSignal): Promise<Opened<unknown>> {
-  const o = origin(config.baseUrl);
-  let res: Response;
-  try {
-    const { 'content-type': _json, ...headers } = jsonHeaders({ ...config.headers, token, origin: o });
-    res = await config.fetch(new URL('/api/auth/session', config.baseUrl), { headers, signal });
-  } catch (e) {
-    return { ok: false, failure: networkFailure(e) };
-  }
-  const text = await readErrorBody(res);
-  if (!res.ok) return { ok: false, failure: classifyHttpFailure(res.status, res.headers, text) };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, failure: malformedAnswer('session answer was not JSON') };
-  }
+  const { 'content-type': _json, ...headers } = jsonHeaders({ ...config.headers, token, origin: origin(config.baseUrl) });
+  return callJson(() => config.fetch(new URL('/api/auth/session', config.baseUrl), { headers, signal }), (json) => json, 'session answer was not JSON');
 }

@@ -10,6 +10,7 @@ import type { Frame } from './ndjson';
 import { isObj, num, str, type Obj } from './values';
 import { classifyInBandError, upstreamFailure, type UpstreamFailure } from './errors';
 import { createMarkupBuffer, webLink, type MarkupRenderer } from './markup';
+import { createCitationBook, sourceLine } from './citations';
 
 export type GrokEvent =
   | { type: 'meta'; model?: string; responseId?: string; conversationId?: string; fingerprint?: string }
@@ -77,8 +78,7 @@ export function createFrameMapper(): FrameMapper {
   let complete = false;
   let failed = false;
   const cards = new Map<string, Obj>();
-  const citedUrls: string[] = [];
-  const announcedCitations = new Set<string>();
+  const book = createCitationBook();
   let lastRenderedCitation = '';
   const imagesDone = new Set<string>();
   /** Raw `jsonData` strings already handled: a card repeated in `cardAttachmentsJson` is not parsed again. */
@@ -87,12 +87,6 @@ export function createFrameMapper(): FrameMapper {
   const imageFailures: UpstreamFailure[] = [];
   let videoProgress = -1;
   let videoDone = false;
-
-  const citation = (url: string, title?: string, snippet?: string): GrokEvent[] => {
-    if (announcedCitations.has(url)) return [];
-    announcedCitations.add(url);
-    return [{ type: 'citation', url, title, snippet }];
-  };
 
   const pendingCitations: GrokEvent[] = [];
   const renderer: MarkupRenderer = {
@@ -104,10 +98,8 @@ export function createFrameMapper(): FrameMapper {
       if (!url) return '';
       if (url === lastRenderedCitation) return '';
       lastRenderedCitation = url;
-      let n = citedUrls.indexOf(url) + 1;
-      if (n === 0) n = citedUrls.push(url);
-      pendingCitations.push(...citation(url));
-      return ` [[${n}]](${url})`;
+      pendingCitations.push(...book.announce(url));
+      return book.marker(url);
     },
   };
   const thinkingBuf = createMarkupBuffer(renderer);
@@ -204,8 +196,8 @@ export function createFrameMapper(): FrameMapper {
       if (!url) continue;
       const title = str(item.title) ?? url;
       const preview = str(item.preview)?.replace(/\s+/g, ' ').trim();
-      out.push(...citation(url, title, preview));
-      lines.push(`\n- [${title}](${url}${preview ? ` "${preview.replace(/"/g, "'")}"` : ''})`);
+      out.push(...book.announce(url, title, preview));
+      lines.push(sourceLine(url, title, preview));
     }
     for (const item of [...resultsOf(r.xSearchResults), ...resultsOf(r.xposts)]) {
       const user = str(item.username);
@@ -213,8 +205,8 @@ export function createFrameMapper(): FrameMapper {
       if (!user || !id) continue;
       const url = `https://x.com/${user}/status/${id}`;
       const snippet = str(item.text)?.replace(/\s+/g, ' ').trim();
-      out.push(...citation(url, `@${user}`, snippet));
-      lines.push(`\n- [@${user}](${url})`);
+      out.push(...book.announce(url, `@${user}`, snippet));
+      lines.push(sourceLine(url, `@${user}`));
     }
     if (thinking && lines.length && !answerStarted) out.push({ type: 'thinking', text: `${lines.join('')}\n` });
   };

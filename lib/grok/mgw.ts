@@ -6,6 +6,7 @@
  */
 import type { GrokEvent } from './events';
 import { webLink } from './markup';
+import { createCitationBook, sourceLine } from './citations';
 import { classifyInBandError, handshakeFailure, malformedAnswer, networkFailure, timeoutFailure, truncatedFailure, type UpstreamFailure } from './errors';
 import { wsHeaders } from './headers';
 import { connectWebSocket, type WsClientConfig, type WsConnection } from './websocket';
@@ -125,13 +126,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
   const heartbeat = setInterval(() => ws.send({ event: { type: 'ping', event_id: `evt_hb_${Date.now()}` } }), opts.heartbeatMs ?? 25_000);
   let first = true;
   let answered = false;
-  const cited: string[] = [];
-  const announced = new Set<string>();
-  const citation = function* (url: string, title?: string, snippet?: string): Generator<GrokEvent> {
-    if (announced.has(url)) return;
-    announced.add(url);
-    yield { type: 'citation', url, title, snippet };
-  };
+  const book = createCitationBook();
   try {
     for (;;) {
       const msg = await ws.next(first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs);
@@ -173,7 +168,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
         }
       } else if (type === 'response.search.result' && isObj(event.result)) {
         const url = webLink(event.result.url);
-        if (url) yield* citation(url, str(event.result.title));
+        if (url) yield* book.announce(url, str(event.result.title));
       } else if (type === 'response.grok.output' && isObj(event.output) && event.output.stream_error) {
         const err = event.output.stream_error;
         yield { type: 'error', failure: classifyInBandError(isObj(err) ? err : { message: String(err) }) };
@@ -200,24 +195,22 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
           for (const page of isObj(result.web_search) && Array.isArray(result.web_search.webpages) ? result.web_search.webpages : []) {
             const url = isObj(page) ? webLink(page.url) : undefined;
             if (!url) continue;
-            yield* citation(url, str(page.title), str(page.snippet));
-            lines.push(`\n- [${str(page.title) ?? url}](${url})`);
+            yield* book.announce(url, str(page.title), str(page.snippet));
+            lines.push(sourceLine(url, str(page.title) ?? url));
           }
           for (const post of isObj(result.x_post) && Array.isArray(result.x_post.posts) ? result.x_post.posts : []) {
             if (!isObj(post) || !str(post.userhandle) || !str(post.post_id)) continue;
             const url = `https://x.com/${post.userhandle}/status/${post.post_id}`;
-            yield* citation(url, `@${post.userhandle}`, str(post.text));
-            lines.push(`\n- [@${post.userhandle}](${url})`);
+            yield* book.announce(url, `@${post.userhandle}`, str(post.text));
+            lines.push(sourceLine(url, `@${post.userhandle}`));
           }
           if (lines.length && !answered) yield { type: 'thinking', text: `${lines.join('')}\n` };
         } else if (isObj(chunk.render_citation)) {
           const url = webLink(chunk.render_citation.url);
           if (url) {
-            let n = cited.indexOf(url) + 1;
-            if (n === 0) n = cited.push(url);
-            yield* citation(url);
+            yield* book.announce(url);
             answered = true;
-            yield { type: 'text', text: ` [[${n}]](${url})` };
+            yield { type: 'text', text: book.marker(url) };
           }
         }
       }
