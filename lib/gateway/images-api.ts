@@ -6,7 +6,7 @@
 import type { Platform } from '@/lib/platform';
 import { GatewayError, errorResponse, toGatewayError } from '@/lib/errors';
 import { parseBody, readJsonBody } from '@/lib/http/body';
-import { aspectRatioFor, imageGenerationRequestSchema, imagesResponse, IMAGE_USAGE_ZERO, responseFormatSchema, type ImageResult } from '@/lib/openai/image-schemas';
+import { aspectRatioFor, editFormSchema, editJsonSchema, imageGenerationRequestSchema, imagesResponse, IMAGE_USAGE_ZERO, type ImageResult } from '@/lib/openai/image-schemas';
 import { sseResponse } from '@/lib/http/sse';
 import { fetchAsset } from '@/lib/grok/client';
 import { assetHeaders } from '@/lib/grok/headers';
@@ -17,7 +17,6 @@ import { decodeMediaRef, encodeMediaRef, upstreamMediaUrl } from '@/lib/media/li
 import { decryptSecret } from '@/lib/crypto';
 import { bytesToBase64 } from '@/lib/encoding';
 import { estimateTokens } from '@/lib/gateway/prompt';
-import { z } from 'zod';
 import { loadContext, type GatewayContext } from './context';
 import { authorizeKey, ensureModelAllowed, resolveModel } from './authorize';
 import { admitRequest, type KeyAdmission } from './key-limits';
@@ -144,26 +143,6 @@ export function handleImageGenerations(req: Request, platform: Platform): Promis
     return { model: body.model, prompt: body.prompt, n: body.n, size: body.size, format: body.response_format, stream: body.stream === true };
   });
 }
-
-export const editJsonSchema = z.looseObject({
-  prompt: z.string().trim().min(1, 'prompt is required').max(4000),
-  model: z.string().min(1).default('grok-imagine-1.0-edit'),
-  n: z.number().int().min(1).max(10).default(1),
-  size: z.string().max(40).nullish(),
-  response_format: responseFormatSchema,
-  stream: z.boolean().nullish(),
-  image_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(16)]).optional(),
-  images: z.array(z.object({ image_url: z.string().min(1) })).min(1).max(16).optional(),
-});
-
-export const editFormSchema = z.object({
-  prompt: z.string().trim().min(1, 'prompt is required').max(4000),
-  model: z.string().min(1).default('grok-imagine-1.0-edit'),
-  n: z.coerce.number().int().min(1).max(10).default(1),
-  size: z.string().max(40).optional(),
-  response_format: responseFormatSchema,
-  stream: z.enum(['true', 'false']).optional(),
-});
 
 export function handleImageEdits(req: Request, platform: Platform): Promise<Response> {
   return runImages(req, platform, '/v1/images/edits', async (ctx) => {

@@ -33,16 +33,35 @@ export function aspectRatioFor(size: string | null | undefined): AspectRatio | u
   return best;
 }
 
-export const responseFormatSchema = z.enum(['url', 'b64_json']).default('url');
+const responseFormatSchema = z.enum(['url', 'b64_json']).default('url');
+// The fields generations and edits share, in JSON and (coerced from strings) in multipart forms.
+const prompt = z.string().trim().min(1, 'prompt is required').max(4000);
+const count = z.number().int().min(1).max(10).default(1);
+const size = z.string().max(40);
 
 export const imageGenerationRequestSchema = z.looseObject({
-  prompt: z.string().trim().min(1, 'prompt is required').max(4000),
+  prompt,
   model: z.string().min(1).default('grok-imagine-1.0'),
-  n: z.number().int().min(1).max(10).default(1),
-  size: z.string().max(40).nullish(),
+  n: count,
+  size: size.nullish(),
   response_format: responseFormatSchema,
   stream: z.boolean().nullish(),
   user: z.string().nullish(),
+});
+
+export const editJsonSchema = imageGenerationRequestSchema.omit({ user: true }).extend({
+  model: z.string().min(1).default('grok-imagine-1.0-edit'),
+  image_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(16)]).optional(),
+  images: z.array(z.object({ image_url: z.string().min(1) })).min(1).max(16).optional(),
+});
+
+export const editFormSchema = z.object({
+  prompt,
+  model: z.string().min(1).default('grok-imagine-1.0-edit'),
+  n: z.coerce.number().int().min(1).max(10).default(1),
+  size: size.optional(),
+  response_format: responseFormatSchema,
+  stream: z.enum(['true', 'false']).optional(),
 });
 
 export interface ImageResult {

@@ -6,10 +6,9 @@
  */
 import type { z } from 'zod';
 import { chatCompletionRequestSchema } from '@/lib/openai/schemas';
-import { imageGenerationRequestSchema } from '@/lib/openai/image-schemas';
+import { editFormSchema, editJsonSchema, imageGenerationRequestSchema } from '@/lib/openai/image-schemas';
 import { messagesRequestSchema } from '@/lib/anthropic/schemas';
 import { responsesRequestSchema } from '@/lib/responses/schemas';
-import { editFormSchema, editJsonSchema } from '@/lib/gateway/images-api';
 import { createSchema as videoCreateSchema } from '@/lib/gateway/videos-api';
 import { loginSchema, passwordSchema } from '@/lib/admin/account';
 import * as tokens from '@/lib/admin/tokens';
