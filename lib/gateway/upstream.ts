@@ -12,31 +12,19 @@ import { accountStateFailure, malformedAnswer, type UpstreamFailure } from '@/li
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import {
-  chargeFailure,
-  claimToken,
-  countBusyAccounts,
-  leaseAccount,
-  listCandidates,
-  nextCooldownEnd,
-  nextProbeDue,
-  releaseAccountLease,
-  resetTokenFailures,
-  unclaimToken,
-  updateToken,
-} from '@/lib/db/tokens';
-import { accountFreed, waitForAccount } from './account-slots';
+import { chargeFailure, resetTokenFailures, updateToken } from '@/lib/db/tokens';
 import { createQualityWatch } from './quality-guard';
 import { setMeta } from '@/lib/db/meta';
-import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
+import type { Candidate } from '@/lib/pool/select';
 import { statePolicy } from '@/lib/pool/state';
 import { createFailureLedger } from '@/lib/pool/blast-radius';
 import { decryptSecret } from '@/lib/crypto';
-import { GatewayError } from '@/lib/errors';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
 import { quotaSyncDue, refreshAfterQuotaError, syncQuota } from './quota';
-import { noAdmission, type AdmissionPlan, type KeyAdmission } from './key-limits';
+import type { AdmissionPlan } from './key-limits';
+import { createAccountAcquirer } from './acquire-account';
+import { failureToError } from './failure-errors';
 
 /** What one attempt on one account does once its attachments are uploaded. */
 interface AttemptInput {
@@ -122,145 +110,20 @@ export interface Attempt {
   batches: AsyncIterator<GrokEvent[]>;
 }
 
-/** Maps the last failure of an exhausted request to what the client sees (spec §7, DESIGN §3). */
-function failureToError(f: UpstreamFailure, retryAfter?: number): GatewayError {
-  switch (f.kind) {
-    case 'rate_limited':
-      return new GatewayError('upstream_rate_limited', `Upstream rate limit reached (${f.message})`, { retryAfter: f.retryAfterSeconds ?? retryAfter ?? 60 });
-    case 'challenge':
-    case 'anti_bot':
-      return new GatewayError('upstream_challenge', `grok.com refused this server's connection (${f.kind === 'challenge' ? 'Cloudflare challenge' : 'anti-bot check'}); the accounts are fine — see README → Troubleshooting`, { retryAfter: 30 });
-    case 'moderated':
-      return new GatewayError('content_policy', `The request was rejected by upstream content moderation`);
-    case 'timeout':
-      return new GatewayError('upstream_timeout', f.message);
-    case 'auth':
-    case 'blocked':
-      return new GatewayError('upstream_error', `Every account tried was rejected by grok.com (${f.message})`, { code: 'upstream_auth_failed' });
-    default:
-      return new GatewayError('upstream_error', f.message);
-  }
-}
-
-/** An orphaned in-flight slot (a crashed isolate) lapses after this; a live request never holds one as long. */
-const ACCOUNT_LEASE_TTL_MS = 10 * 60_000;
-/** While waiting for a busy account, the pool is looked at again this often (other isolates free slots too). */
-const BUSY_POLL_MS = 500;
-
 export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, signal?: AbortSignal) {
-  const picker = createTokenPicker({ now: ctx.now });
-  const pools = poolsFor(job.model.tier);
   const tried: string[] = [];
+  const accounts = createAccountAcquirer(ctx, job, tried, signal);
   const maxAttempts = 1 + ctx.settings.max_retries;
   let attempts = 0;
   let lastFailure: UpstreamFailure | undefined;
   const ledger = createFailureLedger();
-  const perAccount = ctx.settings.account_max_concurrency;
   let mayTryAnother = true;
   const rawTokens = new Map<string, string>();
   let served: TokenRow | undefined;
-  let preloaded = job.candidates;
-  let pendingAdmission = job.admission;
-  let admitted: KeyAdmission = noAdmission;
   let files: Promise<PreparedFile[]> | undefined;
 
-  /** Settles the key's admission on its own when no claim carried it (empty pool, or nothing to batch). */
-  async function admitAlone(): Promise<void> {
-    const plan = pendingAdmission;
-    if (!plan) return;
-    pendingAdmission = undefined;
-    admitted = plan.settle(plan.statements.length ? await ctx.db.batch(plan.statements as unknown as Parameters<typeof ctx.db.batch>[0]) : []);
-  }
-
-  /** The in-flight slot held on the account currently serving; freed when it is done with the request. */
-  let lease: string | undefined;
-  function freeLease() {
-    if (!lease) return;
-    const id = lease;
-    lease = undefined;
-    ctx.platform.waitUntil(releaseAccountLease(ctx.db, id).then(accountFreed));
-  }
-
-  async function claim(choice: Candidate, now: number): Promise<TokenRow | undefined> {
-    const leaseId = perAccount ? crypto.randomUUID() : undefined;
-    const leaseQuery = leaseId ? [leaseAccount(ctx.db, leaseId, choice.id, perAccount, now, ACCOUNT_LEASE_TTL_MS)] : [];
-    const claimQuery = claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now, leaseId });
-    const plan = pendingAdmission;
-    if (!plan?.statements.length && !leaseId) {
-      await admitAlone();
-      return (await claimQuery)[0];
-    }
-    pendingAdmission = undefined;
-    const admission = plan?.statements ?? [];
-    // Lease, then the claim (which needs the lease), then the key's admission: one round trip.
-    const results: readonly unknown[] = await ctx.db.batch([...leaseQuery, claimQuery, ...admission] as unknown as Parameters<typeof ctx.db.batch>[0]);
-    const [row] = results[leaseQuery.length] as TokenRow[];
-    if (row && leaseId) lease = leaseId;
-    else if (leaseId && (results[0] as unknown[]).length) ctx.platform.waitUntil(releaseAccountLease(ctx.db, leaseId));
-    if (!plan) return row;
-    try {
-      admitted = plan.settle(results.slice(leaseQuery.length + 1));
-    } catch (e) {
-      // The claim goes first, so a refused admission only needs it (and its slot) taken back.
-      if (row) ctx.platform.waitUntil(unclaimToken(ctx.db, row, choice, job.model.bucket));
-      freeLease();
-      throw e;
-    }
-    return row;
-  }
-
-  async function acquire(): Promise<TokenRow> {
-    const waitUntil = ctx.now() + ctx.settings.account_busy_wait_seconds * 1000;
-    for (;;) {
-      for (let race = 0; race < 3; race++) {
-        const now = ctx.now();
-        const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried, perAccount }));
-        preloaded = undefined;
-        let pool = candidates;
-        for (;;) {
-          const choice = picker(pool, { pools, units: job.model.units, bucket: job.model.bucket });
-          if (!choice) break;
-          const row = await claim(choice, now);
-          if (row) return row;
-          pool = pool.filter((c) => c.id !== choice.id);
-        }
-      }
-      // Every usable account is serving someone else: wait (in arrival order) for one to free up — once the
-      // key itself is admitted, so a key over its own limits is refused at once rather than queued.
-      if (!perAccount || lastFailure || signal?.aborted) break;
-      const left = waitUntil - ctx.now();
-      if (left <= 0 || !(await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) break;
-      await admitAlone();
-      await waitForAccount(Math.min(left, BUSY_POLL_MS), signal);
-    }
-    await admitAlone();
-    if (lastFailure) throw failureToError(lastFailure);
-    if (perAccount && (await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) {
-      throw new GatewayError('no_token', `Every account is busy (at most ${perAccount} request${perAccount > 1 ? 's' : ''} per account at once); retry shortly`, {
-        status: 429,
-        code: 'all_accounts_busy',
-        retryAfter: 1,
-      });
-    }
-    const until = await nextCooldownEnd(ctx.db, pools, ctx.now());
-    if (until) {
-      return Promise.reject(
-        new GatewayError('no_token', 'All accounts are cooling down; retry later', { status: 429, code: 'all_tokens_cooling', retryAfter: Math.ceil((until - ctx.now()) / 1000) }),
-      );
-    }
-    const which = job.model.tier === 'super' ? 'ssoSuper accounts' : 'accounts';
-    // Say why when it is the quality guard that took them out: the operator's fix is different.
-    const quarantined = (await nextProbeDue(ctx.db)) !== undefined;
-    throw new GatewayError(
-      'no_token',
-      quarantined
-        ? `No usable ${which}: the rest are quarantined by the quality guard (see the accounts page); they are probed and released automatically`
-        : `No usable ${which} in the pool; add or re-enable tokens in the admin dashboard`,
-    );
-  }
-
   async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
-    freeLease();
+    accounts.freeLease();
     lastFailure = failure;
     if (failure.kind === 'moderated') createQualityWatch(ctx, job.model).moderated(token);
     const now = ctx.now();
@@ -290,7 +153,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   /** A request with attachments settles its admission on its own first (one more round trip, only for them). */
   function attachments(): Promise<PreparedFile[]> {
     const read = job.files;
-    files ??= typeof read === 'function' ? admitAlone().then(read) : Promise.resolve(read ?? []);
+    files ??= typeof read === 'function' ? accounts.admitAlone().then(read) : Promise.resolve(read ?? []);
     return files;
   }
 
@@ -298,7 +161,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
   async function tryOnce(): Promise<Attempt | UpstreamFailure> {
     const prepared = await attachments();
     // Counted once an account was found: running out of accounts is not an attempt.
-    const token = await acquire();
+    const token = await accounts.acquire(lastFailure);
     attempts++;
     tried.push(token.id);
     served = token;
@@ -386,7 +249,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     } finally {
       // Ends the upstream fetch when the consumer stops early (client disconnect).
       await current.batches.return?.();
-      freeLease();
+      accounts.freeLease();
     }
   }
 
@@ -400,7 +263,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     },
     /** The key's admission once settled (with the first claim); a no-op before and for keyless callers. */
     get admission() {
-      return admitted;
+      return accounts.admission;
     },
     /** The account that served (or last tried to serve) the answer. */
     get token() {
