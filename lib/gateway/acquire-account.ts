@@ -85,6 +85,7 @@ export function createAccountAcquirer(ctx: GatewayContext, job: AcquireJob, trie
   /** Claims a ready account not tried yet, waiting (in arrival order) while every one is busy; else throws why none. */
   async function acquire(lastFailure: UpstreamFailure | undefined): Promise<TokenRow> {
     const waitUntil = ctx.now() + ctx.settings.account_busy_wait_seconds * 1000;
+    let lookedAgain = false;
     for (;;) {
       for (let race = 0; race < 3; race++) {
         const now = ctx.now();
@@ -103,7 +104,13 @@ export function createAccountAcquirer(ctx: GatewayContext, job: AcquireJob, trie
       // key itself is admitted, so a key over its own limits is refused at once rather than queued.
       if (!perAccount || lastFailure || signal?.aborted) break;
       const left = waitUntil - ctx.now();
-      if (left <= 0 || !(await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) break;
+      if (left <= 0) break;
+      if (!(await countBusyAccounts(ctx.db, pools, perAccount, ctx.now()))) {
+        // None busy now: one was freed between the two reads (look again, once), or there are none at all.
+        if (lookedAgain) break;
+        lookedAgain = true;
+        continue;
+      }
       await admitAlone();
       await waitForAccount(Math.min(left, BUSY_POLL_MS), signal);
     }
