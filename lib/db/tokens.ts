@@ -20,7 +20,7 @@ const ready = (now: number) =>
 const inFlight = (now: number) => sql`(SELECT count(*) FROM ${accountLeases} WHERE ${accountLeases.tokenId} = ${tokens.id} AND ${accountLeases.expiresAt} > ${now})`;
 
 /** A random sample of usable accounts; the picker weighs them. A query, so it can join a caller's batch. */
-export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: string[]; limit?: number; perAccount?: number }) {
+export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucket: Bucket; now: number; exclude: readonly string[]; limit?: number; perAccount?: number }) {
   const col = bucketColumn(opts.bucket);
   const where = [ready(opts.now), inArray(tokens.type, opts.types)];
   if (opts.perAccount) where.push(sql`${inFlight(opts.now)} < ${opts.perAccount}`);

@@ -89,7 +89,7 @@ export function createAccountAcquirer(ctx: GatewayContext, job: AcquireJob, trie
     for (;;) {
       for (let race = 0; race < 3; race++) {
         const now = ctx.now();
-        const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: [...tried], perAccount }));
+        const candidates = preloaded ?? (await listCandidates(ctx.db, { types: pools, bucket: job.model.bucket, now, exclude: tried, perAccount }));
         preloaded = undefined;
         let pool = candidates;
         for (;;) {
