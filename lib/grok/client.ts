@@ -9,6 +9,7 @@ import { createFrameMapper, type GrokEvent } from './events';
 import {
   classifyHttpFailure,
   clientAborted,
+  connectionLostMidAnswer,
   malformedAnswer,
   networkFailure,
   refusedAnswer,
@@ -197,7 +198,7 @@ async function* streamEvents(
           if (tail.length) yield tail;
           break;
         }
-        yield [...tail, { type: 'error', failure: networkFailure(failure) }];
+        yield [...tail, { type: 'error', failure: connectionLostMidAnswer(failure) }];
         return;
       }
       if (step.done) {

@@ -18,8 +18,14 @@ export type FailureKind =
   | 'anti_bot'
   /** The prompt or output was moderated: the client's request, not the token. */
   | 'moderated'
-  /** 5xx, network errors, truncated streams. */
+  /** 5xx, truncated streams. */
   | 'transient'
+  /**
+   * The connection failed before any response (refused, reset, a pooled keep-alive connection the far end
+   * had just closed): the egress path is the same for every account, so no account is charged, and a fresh
+   * connection may well succeed.
+   */
+  | 'network'
   /** No frame within the first-frame or idle timeout. */
   | 'timeout'
   /** 4xx that is neither auth nor rate limit: our request was rejected. */
@@ -48,6 +54,7 @@ const CONSEQUENCES: Record<FailureKind, { retryable: boolean; account: AccountEf
   anti_bot: { retryable: true, account: 'none' },
   moderated: { retryable: false, account: 'none' },
   transient: { retryable: true, account: 'strike' },
+  network: { retryable: true, account: 'none' },
   timeout: { retryable: true, account: 'strike' },
   rejected: { retryable: false, account: 'none' },
   model_error: { retryable: true, account: 'none' },
@@ -74,6 +81,14 @@ export interface UpstreamFailure {
  */
 export function isAccountSpecific(f: UpstreamFailure): boolean {
   return f.account === 'invalidate' || f.account === 'cool';
+}
+
+/**
+ * A failure of the connection itself, not of anything the request said: repeating it on another account
+ * spreads nothing (no account is charged), so it does not end the retries; the retry budget bounds them.
+ */
+export function isTransportFailure(f: UpstreamFailure): boolean {
+  return f.kind === 'network';
 }
 
 const CHALLENGE_MARKERS = ['just a moment', 'challenge-platform', '__cf_chl', 'cf-chl-'];
@@ -171,9 +186,16 @@ export function classifyInBandError(error: { code?: unknown; message?: unknown }
   return upstreamFailure('model_error', detail);
 }
 
+const errorText = (e: unknown) => excerpt(e instanceof Error ? e.message : String(e));
+
+/** The request could not be sent or no response came back on the connection. */
 export function networkFailure(e: unknown): UpstreamFailure {
-  const message = e instanceof Error ? e.message : String(e);
-  return upstreamFailure('transient', `upstream connection failed: ${excerpt(message)}`);
+  return upstreamFailure('network', `upstream connection failed: ${errorText(e)}`);
+}
+
+/** The connection broke after the answer had started: the answer is truncated. */
+export function connectionLostMidAnswer(e: unknown): UpstreamFailure {
+  return truncatedFailure(`upstream connection lost mid-answer: ${errorText(e)}`);
 }
 
 export function timeoutFailure(what: string, seconds: number): UpstreamFailure {

@@ -345,7 +345,7 @@ export const en = {
       first_frame_timeout_seconds: { label: 'First frame timeout (s)', help: 'Upstream silence allowed before the first frame.' },
       idle_timeout_seconds: { label: 'Idle timeout (s)', help: 'Upstream silence allowed in the middle of an answer.' },
       rate_limit_cooldown_seconds: { label: 'Rate-limit cooldown (s)', help: 'Cooldown after a 429 without a wait time (×10 when the quota is known to be 0).' },
-      transient_cooldown_seconds: { label: 'Transient cooldown (s)', help: 'How long an account cools once its transient failures (5xx, network, timeouts, cut streams) reach the allowance below.' },
+      transient_cooldown_seconds: { label: 'Transient cooldown (s)', help: 'How long an account cools once its transient failures (5xx, timeouts, cut streams) reach the allowance below. A connection that fails before any response (refused, reset) is not the account’s failure: another connection is tried.' },
       transient_failures_per_minute: {
         label: 'Transient failures allowed per minute',
         help: 'An account cools only after this many transient failures, each within a minute of the previous one; a success resets the count. 1 = cool at the first failure. 401, 429 and usage limits act at once.',

@@ -347,7 +347,7 @@ export const zh: Dict = {
       first_frame_timeout_seconds: { label: '首帧超时（秒）', help: '等待上游第一帧的最长静默时间。' },
       idle_timeout_seconds: { label: '空闲超时（秒）', help: '回答过程中允许的上游最长静默时间。' },
       rate_limit_cooldown_seconds: { label: '限流冷却（秒）', help: '429 且上游未给出等待时间时的冷却时长（已知额度为 0 时 ×10）。' },
-      transient_cooldown_seconds: { label: '临时故障冷却（秒）', help: '账号的临时故障（5xx、网络错误、超时、流中断）达到下方允许次数后的冷却时长。' },
+      transient_cooldown_seconds: { label: '临时故障冷却（秒）', help: '账号的临时故障（5xx、超时、流中断）达到下方允许次数后的冷却时长。连接在任何响应之前失败（拒绝、重置）不算账号的故障：换一个连接重试。' },
       transient_failures_per_minute: {
         label: '每分钟允许的临时故障次数',
         help: '账号连续出现这么多次临时故障（相邻两次间隔不超过一分钟）后才会冷却；一次成功即清零。设为 1 表示首次故障即冷却。401、429 与用量上限仍立即生效。',

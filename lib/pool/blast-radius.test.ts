@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpFailure, malformedAnswer, networkFailure, truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
+import { classifyHttpFailure, connectionLostMidAnswer, malformedAnswer, networkFailure, truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
 import { createFailureLedger } from './blast-radius';
 
 const http = (status: number, body = '') => classifyHttpFailure(status, new Headers(), body);
@@ -46,6 +46,21 @@ describe('createFailureLedger', () => {
     expect(ledger.judge(truncatedFailure())).toEqual({ charge: true, tryAnother: true });
     expect(ledger.judge(http(429))).toEqual({ charge: true, tryAnother: true });
     expect(ledger.judge(upstreamFailure('timeout', 'upstream sent nothing for 60s (mid-answer)'))).toEqual({ charge: false, tryAnother: true });
+  });
+
+  it('a failed connection is charged to no account and, being the transport, does not end the retries', () => {
+    const ledger = createFailureLedger();
+    const reset = () => networkFailure(new Error('Network connection lost.'));
+    for (let i = 0; i < 3; i++) expect(ledger.judge(reset())).toEqual({ charge: false, tryAnother: true });
+    // Nor does it use up the request's one charge: a transient failure after it still counts.
+    expect(ledger.judge(truncatedFailure())).toEqual({ charge: true, tryAnother: true });
+  });
+
+  it('a connection lost mid-answer is a truncated answer: charged once, its repeat ends the retries', () => {
+    const ledger = createFailureLedger();
+    const lost = () => connectionLostMidAnswer(new Error('Network connection lost.'));
+    expect(ledger.judge(lost())).toEqual({ charge: true, tryAnother: true });
+    expect(ledger.judge(lost())).toEqual({ charge: false, tryAnother: false });
   });
 
   it('failures that may not be retried stay that way', () => {

@@ -3,11 +3,11 @@
  * One client request's memory of its failures, so that a failure the request (or the egress, or we) caused
  * cannot spread over the pool. Only an account-specific failure (dead credentials, the account's own limit)
  * is expected to differ from one account to the next; any other failure that repeats identically on a
- * second account ends the retries, and only the request's first such failure is charged to an account at
+ * second account ends the retries (except a failed connection, which says nothing about the request), and only the request's first such failure is charged to an account at
  * all. Across requests, a charged failure is a strike, and strikes cool an account only at the allowance
  * per minute (pool/state).
  */
-import { isAccountSpecific, type UpstreamFailure } from '@/lib/grok/errors';
+import { isAccountSpecific, isTransportFailure, type UpstreamFailure } from '@/lib/grok/errors';
 
 interface Verdict {
   /** Apply the failure's effect to the account that produced it. */
@@ -29,7 +29,7 @@ export function createFailureLedger() {
       signatures.add(signature);
       const charge = failure.account !== 'none' && !charged && !repeated;
       if (charge) charged = true;
-      return { charge, tryAnother: failure.retryable && !repeated };
+      return { charge, tryAnother: failure.retryable && (!repeated || isTransportFailure(failure)) };
     },
   };
 }
