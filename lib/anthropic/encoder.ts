@@ -8,6 +8,7 @@ import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
 import type { SseFrame } from '@/lib/http/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
 import { estimateTokens } from '@/lib/gateway/prompt';
+import { inlineMarker } from '@/lib/grok/citations';
 
 type Block =
   | { type: 'thinking'; thinking: string; signature: string }
@@ -40,6 +41,14 @@ export function createMessagesEncoder(meta: EncoderMeta & { requestedModel: stri
     return frames;
   };
 
+  const text = (delta: string): SseFrame[] => {
+    const frames = ensure('text');
+    (open as Extract<Block, { type: 'text' }>).text += delta;
+    outputText += delta;
+    frames.push(frame('content_block_delta', { index: content.length - 1, delta: { type: 'text_delta', text: delta } }));
+    return frames;
+  };
+
   const message = (stop: string | null) => ({
     id: meta.id,
     type: 'message',
@@ -63,13 +72,10 @@ export function createMessagesEncoder(meta: EncoderMeta & { requestedModel: stri
           frames.push(frame('content_block_delta', { index: content.length - 1, delta: { type: 'thinking_delta', thinking: event.text } }));
           return frames;
         }
-        case 'text': {
-          const frames = ensure('text');
-          (open as Extract<Block, { type: 'text' }>).text += event.text;
-          outputText += event.text;
-          frames.push(frame('content_block_delta', { index: content.length - 1, delta: { type: 'text_delta', text: event.text } }));
-          return frames;
-        }
+        case 'text':
+          return text(event.text);
+        case 'cite':
+          return text(inlineMarker(event));
         case 'tool_call': {
           const frames = close();
           let input: unknown = {};

@@ -4,6 +4,7 @@
  * parsed out of answer text by the emulation).
  */
 import type { GrokEvent } from '@/lib/grok/events';
+import { inlineMarker } from '@/lib/grok/citations';
 import { createToolCallParser } from '@/lib/tools/parser';
 
 type ToolCallEvent = { type: 'tool_call'; id: string; name: string; arguments: string };
@@ -33,6 +34,8 @@ export async function* withToolCalls(
     const out: GatewayEvent[] = [];
     for (const event of batch) {
       if (event.type === 'text') emit(parser.push(event.text), out);
+      // A citation must not overtake text the parser holds back: then it joins that text as its marker.
+      else if (event.type === 'cite' && parser.holding) emit(parser.push(inlineMarker(event)), out);
       else if (event.type === 'done') {
         emit(parser.end(), out);
         out.push(event);

@@ -223,7 +223,8 @@ describe('createFrameMapper — generated-image cards', () => {
       resp({ cardAttachment: { jsonData: JSON.stringify({ id: 'c1', type: 'render_inline_citation', cardType: 'citation_card', url: 'https://a.example/' }) } }),
       say('Fact<grok:render card_id="c1" card_type="citation_card" type="render_inline_citation"><argument name="citation_id">0</argument></grok:render>.'),
     ]);
-    expect(answer(events)).toBe('Fact [[1]](https://a.example/).');
+    expect(ofType(events, 'cite')).toEqual([{ type: 'cite', url: 'https://a.example/', number: 1 }]);
+    expect(answer(events)).toBe('Fact.');
     expect(ofType(events, 'image_progress')).toEqual([]);
   });
 });

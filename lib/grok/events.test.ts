@@ -24,6 +24,9 @@ async function replay(name: string, { sse = false } = {}) {
 
 const texts = (events: GrokEvent[], type: 'text' | 'thinking') =>
   events.flatMap((e) => (e.type === type ? [e.text] : []));
+/** The answer as text runs and inline citations, in order (citations as `[n → url]`). */
+const answerParts = (events: GrokEvent[]) =>
+  events.flatMap((e) => (e.type === 'text' ? [e.text] : e.type === 'cite' ? [`[${e.number} → ${e.url}]`] : []));
 const ofType = <T extends GrokEvent['type']>(events: GrokEvent[], type: T) =>
   events.filter((e): e is Extract<GrokEvent, { type: T }> => e.type === type);
 
@@ -153,15 +156,15 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
   const render = (id: string) =>
     `<grok:render card_id="${id}" card_type="citation_card" type="render_inline_citation"><argument name="citation_id">0</argument></grok:render>`;
 
-  it('a <grok:render> citation split across two tokens becomes [[1]](url) with no markup', () => {
+  it('a <grok:render> citation split across two tokens becomes a cite event in place, with no markup', () => {
     const tag = render('c1');
     const { events } = run([card('c1', 'https://a.example/'), say(`Paris is the capital${tag.slice(0, 30)}`), say(`${tag.slice(30)}.`)]);
-    expect(texts(events, 'text').join('')).toBe('Paris is the capital [[1]](https://a.example/).');
+    expect(answerParts(events)).toEqual(['Paris is the capital', '[1 → https://a.example/]', '.']);
     expect(JSON.stringify(events)).not.toContain('grok:render');
     expect(ofType(events, 'citation')).toEqual([{ type: 'citation', url: 'https://a.example/', title: undefined, snippet: undefined }]);
   });
 
-  it('drops an immediately repeated identical citation and numbers a new URL [[2]]', () => {
+  it('drops an immediately repeated identical citation and numbers a new URL 2', () => {
     const { events } = run([
       card('c1', 'https://a.example/'),
       card('c2', 'https://a.example/'),
@@ -169,7 +172,7 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
       say(`One${render('c1')}${render('c2')}`),
       say(` Two${render('c3')}`),
     ]);
-    expect(texts(events, 'text').join('')).toBe('One [[1]](https://a.example/) Two [[2]](https://b.example/)');
+    expect(answerParts(events)).toEqual(['One', '[1 → https://a.example/]', ' Two', '[2 → https://b.example/]']);
     expect(ofType(events, 'citation').map((e) => e.url)).toEqual(['https://a.example/', 'https://b.example/']);
   });
 
@@ -232,7 +235,7 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
     expect(texts(events, 'text')).toEqual(['Hi']);
   });
 
-  it('renders modelResponse.message markup with cards from cardAttachmentsJson', () => {
+  it('resolves modelResponse.message markup with cards from cardAttachmentsJson', () => {
     const { events } = run([
       resp({
         modelResponse: {
@@ -241,7 +244,7 @@ describe('createFrameMapper — synthetic frames (spec §5.3, §5.4)', () => {
         },
       }),
     ]);
-    expect(texts(events, 'text').join('')).toBe('Answer [[1]](https://c.example/)');
+    expect(answerParts(events)).toEqual(['Answer', '[1 → https://c.example/]']);
   });
 
   it('ignores title frames and finalMetadata (finalMetadata only completes)', () => {

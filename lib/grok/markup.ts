@@ -15,10 +15,17 @@ const CLOSERS: Record<string, string> = {
 /** Held text never grows past this: a tag that long is not markup we understand, so it is released as text. */
 const MAX_HOLD = 64 * 1024;
 
-export interface MarkupRenderer {
-  toolCard(name: string, args: Record<string, unknown>): string;
-  render(cardId: string, type: string): string;
+/** How a tool-usage card reads as text. */
+export type ToolCardRenderer = (name: string, args: Record<string, unknown>) => string;
+
+/** A `<grok:render>` placeholder: the caller knows the cards it refers to. */
+export interface RenderTag {
+  cardId: string;
+  type: string;
 }
+
+/** Released text, with each complete `<grok:render>` left in place as a tag. */
+export type MarkupPiece = string | RenderTag;
 
 function parseToolCard(xml: string): { name: string; args: Record<string, unknown> } {
   const name = /<xai:tool_name>([\s\S]*?)<\/xai:tool_name>/.exec(xml)?.[1]?.trim() ?? 'tool';
@@ -32,56 +39,78 @@ function parseToolCard(xml: string): { name: string; args: Record<string, unknow
   }
 }
 
-/** Converts complete markup in `text`; returns [released, held] where held must wait for more tokens. */
-function convert(text: string, renderer: MarkupRenderer): [string, string] {
+/**
+ * Converts complete markup in `text` into `pieces`; returns what must wait for more tokens. A token
+ * without markup (the common case) becomes one piece, itself.
+ */
+function convert(text: string, toolCard: ToolCardRenderer, pieces: MarkupPiece[]): string {
+  if (!text.includes('<')) {
+    if (text) pieces.push(text);
+    return '';
+  }
   let out = '';
   let i = 0;
+  const release = () => {
+    if (out) pieces.push(out);
+    out = '';
+  };
   while (i < text.length) {
     const lt = text.indexOf('<', i);
     if (lt === -1) {
       out += text.slice(i);
-      return [out, ''];
+      break;
     }
     out += text.slice(i, lt);
     const rest = text.slice(lt);
     const opener = OPENERS.find((o) => rest.startsWith(o));
     if (!opener) {
       // A trailing fragment like "<grok:re" may become an opener with the next token.
-      if (OPENERS.some((o) => o.startsWith(rest))) return [out, rest];
+      if (OPENERS.some((o) => o.startsWith(rest))) {
+        release();
+        return rest;
+      }
       out += '<';
       i = lt + 1;
       continue;
     }
     const closer = CLOSERS[opener];
     const end = rest.indexOf(closer, opener.length);
-    if (end === -1) return [out, rest];
+    if (end === -1) {
+      release();
+      return rest;
+    }
     const tag = rest.slice(0, end + closer.length);
     if (opener === '<xai:tool_usage_card') {
       const { name, args } = parseToolCard(tag);
-      out += renderer.toolCard(name, args);
+      out += toolCard(name, args);
     } else if (opener === '<grok:render') {
+      release();
       const cardId = /card_id="([^"]*)"/.exec(tag)?.[1] ?? '';
       const type = /\btype="([^"]*)"/.exec(tag.replace(/card_type="[^"]*"/, ''))?.[1] ?? '';
-      out += renderer.render(cardId, type);
+      pieces.push({ cardId, type });
     }
     // Artifact tags are dropped; their inner text is ordinary content and stays.
     i = lt + tag.length;
   }
-  return [out, ''];
+  release();
+  return '';
 }
 
 /** One buffer per channel (thinking, answer). */
-export function createMarkupBuffer(renderer: MarkupRenderer) {
+export function createMarkupBuffer(toolCard: ToolCardRenderer) {
   let held = '';
   return {
-    push(token: string): string {
-      const [released, rest] = convert(held + token, renderer);
+    /** The pieces `token` completes (often none, or the token itself). */
+    push(token: string): MarkupPiece[] {
+      const pieces: MarkupPiece[] = [];
+      const rest = convert(held + token, toolCard, pieces);
       if (rest.length > MAX_HOLD) {
         held = '';
-        return released + rest;
+        pieces.push(rest);
+        return pieces;
       }
       held = rest;
-      return released;
+      return pieces;
     },
     /** End of stream: whatever is still held is not valid markup; drop an unfinished tag. */
     flush(): string {

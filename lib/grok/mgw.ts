@@ -210,7 +210,7 @@ async function* mgwEvents(ws: WsConnection, opts: MgwOptions): AsyncGenerator<Gr
           if (url) {
             yield* book.announce(url);
             answered = true;
-            yield { type: 'text', text: book.marker(url) };
+            yield book.cite(url);
           }
         }
       }

@@ -101,10 +101,15 @@ describe('createChatEncoder', () => {
     expect(JSON.stringify(chunks)).not.toContain('Planning');
   });
 
-  it('finish carries url_citation annotations pointing at the [[n]] marker when citations were seen', () => {
+  it('a cite renders as a [[n]] marker; finish carries url_citation annotations pointing at it', () => {
     const enc = createChatEncoder(base('reasoning_content'));
     enc.event({ type: 'citation', url: 'https://a.example/', title: 'A' });
-    enc.event({ type: 'text', text: 'Paris [[1]](https://a.example/).' });
+    const said = [
+      ...enc.event({ type: 'text', text: 'Paris' }),
+      ...enc.event({ type: 'cite', url: 'https://a.example/', number: 1 }),
+      ...enc.event({ type: 'text', text: '.' }),
+    ].map((c) => c.choices[0].delta.content);
+    expect(said.join('')).toBe('Paris [[1]](https://a.example/).');
     const [fin] = enc.finish();
     expect(fin.choices[0].finish_reason).toBe('stop');
     const annotations = (fin.choices[0].delta as { annotations?: unknown[] }).annotations;

@@ -6,6 +6,7 @@
 import type { GatewayEvent } from '@/lib/gateway/events';
 import type { Settings } from '@/lib/settings/schema';
 import { estimateTokens } from '@/lib/gateway/prompt';
+import { inlineMarker } from '@/lib/grok/citations';
 
 export type ReasoningOutput = Settings['reasoning_output'];
 
@@ -48,6 +49,8 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
   let reasoning = '';
   let thinkOpen = false;
   const citations: { url: string; title?: string }[] = [];
+  /** Where each source's first inline marker sits in `content`. */
+  const spans = new Map<string, { start: number; end: number }>();
   const toolCalls: ToolCall[] = [];
 
   const chunk = (delta: Delta, finish: string | null = null) => ({
@@ -70,11 +73,9 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
 
   const annotations = (): UrlCitation[] =>
     citations.map(({ url, title }) => {
-      // The span of the inline `[[n]](url)` marker; sources never cited inline get an empty span at 0.
-      const marker = new RegExp(`\\[\\[\\d+\\]\\]\\(${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`).exec(content);
-      const start = marker ? marker.index : 0;
-      const end = marker ? marker.index + marker[0].length : 0;
-      return { type: 'url_citation', url_citation: { url, title: title ?? url, start_index: start, end_index: end } };
+      // Sources never cited inline get an empty span at 0.
+      const span = spans.get(url) ?? { start: 0, end: 0 };
+      return { type: 'url_citation', url_citation: { url, title: title ?? url, start_index: span.start, end_index: span.end } };
     });
 
   const usage = (): Usage => {
@@ -113,6 +114,13 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
         }
         case 'text':
           return [chunk(answer(event.text))];
+        case 'cite': {
+          const marker = inlineMarker(event);
+          const delta = answer(marker);
+          // The span is the `[[n]](url)` marker itself, without its leading space.
+          if (!spans.has(event.url)) spans.set(event.url, { start: content.length - marker.length + 1, end: content.length });
+          return [chunk(delta)];
+        }
         case 'citation':
           citations.push({ url: event.url, title: event.title });
           return [];

@@ -9,6 +9,7 @@ import type { EncoderMeta, WireEncoder } from '@/lib/gateway/conversation';
 import type { SseFrame } from '@/lib/http/sse';
 import type { GatewayEvent } from '@/lib/gateway/events';
 import { estimateTokens } from '@/lib/gateway/prompt';
+import { inlineMarker } from '@/lib/grok/citations';
 
 type Annotation = { type: 'url_citation'; url: string; title: string; start_index: number; end_index: number };
 type Item =
@@ -52,11 +53,13 @@ export function createResponsesEncoder(meta: EncoderMeta): WireEncoder {
     usage: status === 'in_progress' ? null : usage(),
   });
 
-  const annotations = (text: string): Annotation[] =>
+  /** Where each source's first inline marker sits in the open message's text. */
+  let spans = new Map<string, { start: number; end: number }>();
+  const annotations = (): Annotation[] =>
     citations.map(({ url, title }) => {
-      const at = text.indexOf(`](${url})`);
-      const start = at === -1 ? 0 : Math.max(0, text.lastIndexOf('[[', at));
-      return { type: 'url_citation', url, title: title ?? url, start_index: start, end_index: at === -1 ? 0 : at + url.length + 3 };
+      // Sources never cited inline in this message get an empty span at 0.
+      const span = spans.get(url) ?? { start: 0, end: 0 };
+      return { type: 'url_citation', url, title: title ?? url, start_index: span.start, end_index: span.end };
     });
 
   const close = (): SseFrame[] => {
@@ -74,7 +77,7 @@ export function createResponsesEncoder(meta: EncoderMeta): WireEncoder {
     }
     item.status = 'completed';
     const part = item.content[0];
-    part.annotations = annotations(part.text);
+    part.annotations = annotations();
     return [
       frame('response.output_text.done', { item_id: item.id, output_index: index, content_index: 0, text: part.text, logprobs: [] }),
       frame('response.content_part.done', { item_id: item.id, output_index: index, content_index: 0, part }),
@@ -89,6 +92,7 @@ export function createResponsesEncoder(meta: EncoderMeta): WireEncoder {
       type === 'reasoning'
         ? { type: 'reasoning', id: rid('rs'), summary: [], content: [] }
         : { type: 'message', id: rid('msg'), status: 'in_progress', role: 'assistant', content: [] };
+    if (type === 'message') spans = new Map();
     output.push(item);
     open = item;
     const index = output.length - 1;
@@ -96,6 +100,15 @@ export function createResponsesEncoder(meta: EncoderMeta): WireEncoder {
     const part = type === 'reasoning' ? { type: 'reasoning_text' as const, text: '' } : { type: 'output_text' as const, text: '', annotations: [], logprobs: [] as [] };
     (item.content as unknown[]).push(part);
     frames.push(frame('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part: { ...part } }));
+    return frames;
+  };
+
+  const text = (delta: string): SseFrame[] => {
+    const frames = ensure('message');
+    const item = open as Extract<Item, { type: 'message' }>;
+    item.content[0].text += delta;
+    answerText += delta;
+    frames.push(frame('response.output_text.delta', { item_id: item.id, output_index: output.indexOf(item), content_index: 0, delta, logprobs: [] }));
     return frames;
   };
 
@@ -112,12 +125,14 @@ export function createResponsesEncoder(meta: EncoderMeta): WireEncoder {
           frames.push(frame('response.reasoning_text.delta', { item_id: item.id, output_index: output.indexOf(item), content_index: 0, delta: event.text }));
           return frames;
         }
-        case 'text': {
-          const frames = ensure('message');
-          const item = open as Extract<Item, { type: 'message' }>;
-          item.content[0].text += event.text;
-          answerText += event.text;
-          frames.push(frame('response.output_text.delta', { item_id: item.id, output_index: output.indexOf(item), content_index: 0, delta: event.text, logprobs: [] }));
+        case 'text':
+          return text(event.text);
+        case 'cite': {
+          const marker = inlineMarker(event);
+          const frames = text(marker);
+          const at = (open as Extract<Item, { type: 'message' }>).content[0].text.length;
+          // The span is the `[[n]](url)` marker itself, without its leading space.
+          if (!spans.has(event.url)) spans.set(event.url, { start: at - marker.length + 1, end: at });
           return frames;
         }
         case 'citation':

@@ -93,6 +93,10 @@ export function createToolCallParser(toolNames: readonly string[]) {
       step(out);
       return out;
     },
+    /** Text is held back (a possible opening, or an open block): anything emitted beside it would overtake it. */
+    get holding() {
+      return inBlock || pending.length > 0;
+    },
     end(): ParsedPiece[] {
       const out: ParsedPiece[] = [];
       if (inBlock) {
