@@ -16,10 +16,10 @@ const CLOSERS: Record<string, string> = {
 const MAX_HOLD = 64 * 1024;
 
 /** How a tool-usage card reads as text. */
-export type ToolCardRenderer = (name: string, args: Record<string, unknown>) => string;
+type ToolCardRenderer = (name: string, args: Record<string, unknown>) => string;
 
 /** A `<grok:render>` placeholder: the caller knows the cards it refers to. */
-export interface RenderTag {
+interface RenderTag {
   cardId: string;
   type: string;
 }
