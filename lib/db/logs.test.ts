@@ -93,7 +93,6 @@ describe('statsSince', () => {
     await insertLog(t.db, logRow({ createdAt: T0 + 2 * HOUR + 5, keyId: null, model: 'grok-4', status: 500, reason: 'internal_error' }));
     const s = await statsSince(t.db, T0, HOUR);
     expect({ requests: s.requests, ok: s.ok, promptTokens: s.promptTokens, completionTokens: s.completionTokens }).toEqual({ requests: 4, ok: 2, promptTokens: 10, completionTokens: 16 });
-    // Row per row until the bucketing is fixed (see the todo below); the window and the error split hold already.
     expect(s.series.reduce((n, p) => n + p.requests, 0)).toBe(4);
     expect(s.series.reduce((n, p) => n + p.errors, 0)).toBe(2);
     expect(s.byReason[0]).toEqual({ reason: 'ok', n: 2 });
@@ -114,7 +113,21 @@ describe('statsSince series', () => {
   // D1 binds JS numbers as REAL, so `created_at / ?` in lib/db/logs.ts divides in floating point and every row
   // becomes its own bucket (pool-snapshots inlines its bucket size for this reason). Expected: two requests in
   // the T0 hour are one point { at: T0, requests: 2 }.
-  it.todo('groups requests of one bucket into one point at the bucket start');
+  it('groups requests of one bucket into one point at the bucket start', async () => {
+    const at = (ms: number) => Math.floor(ms / HOUR) * HOUR;
+    await insertLog(t.db, logRow({ createdAt: T0 + 1 }));
+    await insertLog(t.db, logRow({ createdAt: T0 + 2, status: 500, reason: 'internal_error' }));
+    await insertLog(t.db, logRow({ createdAt: T0 + HOUR + 3 }));
+    const s = await statsSince(t.db, T0, HOUR);
+    const points = [at(T0 + 1), at(T0 + 2), at(T0 + HOUR + 3)].reduce<Record<number, { requests: number; errors: number }>>((acc, b, i) => {
+      acc[b] ??= { requests: 0, errors: 0 };
+      acc[b].requests++;
+      if (i === 1) acc[b].errors++;
+      return acc;
+    }, {});
+    expect(s.series).toEqual(Object.entries(points).map(([b, v]) => ({ at: Number(b), ...v })));
+    expect(s.series.length).toBeLessThan(3);
+  });
 });
 
 describe('pruneLogs', () => {

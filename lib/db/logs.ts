@@ -1,5 +1,6 @@
 /** @module db/logs — request log rows: insert, query, aggregate, prune. */
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { bucketStart } from './buckets';
 import type { Db } from './client';
 import { requestLogs, type NewRequestLog } from './schema';
 
@@ -62,7 +63,7 @@ export async function statsSince(db: Db, since: number, bucketMs: number) {
     })
     .from(requestLogs)
     .where(inWindow);
-  const bucket = sql<number>`(${requestLogs.createdAt} / ${bucketMs}) * ${bucketMs}`;
+  const bucket = bucketStart(requestLogs.createdAt, bucketMs);
   const [series, byReason, byModel, byKey, p50, p95, ttft50, ttft95] = await Promise.all([
     db
       .select({ at: bucket, requests: sql<number>`count(*)`, errors: sql<number>`count(*) - ${okCount}` })

@@ -1,5 +1,6 @@
 /** @module db/pool-snapshots — the pool's state over time: one row per slot, averaged per chart bucket. */
 import { asc, gte, lt, sql } from 'drizzle-orm';
+import { bucketStart } from './buckets';
 import type { Db } from './client';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { poolSnapshots } from './schema';
@@ -23,9 +24,7 @@ export async function insertPoolSnapshot(db: Db, at: number, counts: PoolCounts)
 
 /** Snapshots since `since`, averaged (rounded) per `bucketMs`, oldest first; `at` is the bucket's start. */
 export async function listPoolSnapshots(db: Db, since: number, bucketMs: number): Promise<PoolPoint[]> {
-  // Inlined, not bound: D1 binds JS numbers as REAL, and a REAL divisor would make every snapshot its own bucket.
-  const size = sql.raw(String(Math.max(1, Math.trunc(bucketMs))));
-  const bucket = sql<number>`(${poolSnapshots.at} / ${size}) * ${size}`;
+  const bucket = bucketStart(poolSnapshots.at, bucketMs);
   const avg = (c: AnySQLiteColumn) => sql<number>`cast(round(avg(${c})) as integer)`;
   const rows = await db
     .select({
