@@ -81,7 +81,14 @@ export function ChatView({
         headers,
         body: { model: conv.model, messages: toRequestMessages(base.messages, (m) => answerOf(m.content)) },
         signal: controller.signal,
-        onUpdate: (u) => update({ content: u.content, reasoning: u.reasoning || undefined, citations: u.citations.length ? u.citations : undefined }),
+        onUpdate: (u) =>
+          update({
+            content: u.content,
+            reasoning: u.reasoning || undefined,
+            citations: u.citations.length ? u.citations : undefined,
+            media: u.media.length ? u.media : undefined,
+            mediaProgress: u.progress.length ? u.progress : undefined,
+          }),
       });
     } catch (e) {
       if (controller.signal.aborted) update({ stopped: true });

@@ -3,7 +3,7 @@
 import * as React from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { mediaSrc, splitVideos } from './media';
+import { mediaSrc } from './media';
 
 const components: Components = {
   a: ({ href, children }) => {
@@ -40,29 +40,13 @@ const components: Components = {
   ),
 };
 
-/** Assistant markdown: GFM, no raw HTML; images and videos only from this gateway's /images/ links. */
+/** Assistant markdown: GFM, no raw HTML; images only from this gateway's /images/ links. */
 export const Markdown = React.memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="prose-chat space-y-2 text-sm leading-relaxed break-words [&_h1]:text-lg [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_ul]:list-disc">
-      {splitVideos(text).map((seg, i) =>
-        seg.type === 'video' ? (
-          mediaSrc(seg.src) ? (
-            <video
-              key={i}
-              src={mediaSrc(seg.src)}
-              poster={mediaSrc(seg.poster)}
-              controls
-              preload="metadata"
-              className="my-2 max-h-96 w-full max-w-xl rounded-lg border"
-              data-testid="chat-video"
-            />
-          ) : null
-        ) : (
-          <ReactMarkdown key={i} remarkPlugins={[remarkGfm]} components={components}>
-            {seg.text}
-          </ReactMarkdown>
-        ),
-      )}
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
+        {text}
+      </ReactMarkdown>
     </div>
   );
 });

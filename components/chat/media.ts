@@ -15,21 +15,3 @@ export function mediaSrc(src: string | undefined): string | undefined {
     return undefined;
   }
 }
-
-type Segment = { type: 'markdown'; text: string } | { type: 'video'; src: string; poster?: string };
-
-/** Cuts `<video src=… poster=…></video>` HTML out of the markdown; everything else stays markdown (raw HTML is never rendered). */
-export function splitVideos(text: string): Segment[] {
-  const out: Segment[] = [];
-  const re = /<video\b([^>]*)>(?:\s*<\/video>)?/gi;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index! > last) out.push({ type: 'markdown', text: text.slice(last, m.index) });
-    const src = /\bsrc="([^"]*)"/.exec(m[1])?.[1];
-    const poster = /\bposter="([^"]*)"/.exec(m[1])?.[1];
-    if (src) out.push({ type: 'video', src, poster });
-    last = m.index! + m[0].length;
-  }
-  if (last < text.length) out.push({ type: 'markdown', text: text.slice(last) });
-  return out;
-}

@@ -1,14 +1,13 @@
 'use client';
 
 import { CircleAlertIcon, UserIcon, ZapIcon } from 'lucide-react';
-import { Progress } from '@/components/ui/progress';
 import { CopyButton } from '@/components/copy-button';
 import { useI18n } from '@/components/i18n-provider';
-import { fmt } from '@/lib/i18n';
 import { Markdown } from './markdown';
 import { ReasoningBlock } from './reasoning-block';
 import { Sources } from './sources';
-import { mediaProgress, splitThink } from './parse-content';
+import { MediaGallery, MediaProgressView } from './media-view';
+import { splitThink } from './parse-content';
 import type { ChatTurn } from './types';
 
 export function MessageView({ message, streaming }: { message: ChatTurn; streaming: boolean }) {
@@ -32,7 +31,6 @@ export function MessageView({ message, streaming }: { message: ChatTurn; streami
   const split = splitThink(message.content);
   const reasoning = [message.reasoning ?? '', split.reasoning].filter(Boolean).join('\n').trim();
   const thinking = streaming && (split.thinking || (!!message.reasoning && !split.answer));
-  const progress = mediaProgress(reasoning);
   return (
     <div className="flex gap-3" data-testid="message-assistant">
       <span className="bg-muted hidden size-8 shrink-0 items-center justify-center rounded-full sm:flex" aria-label={t.chat.assistant}>
@@ -40,23 +38,19 @@ export function MessageView({ message, streaming }: { message: ChatTurn; streami
       </span>
       <div className="group min-w-0 flex-1 space-y-2">
         {reasoning && <ReasoningBlock text={reasoning} active={thinking} streaming={streaming} />}
-        {progress !== undefined && progress < 100 && streaming && (
-          <div className="space-y-1" data-testid="media-progress">
-            <div className="text-muted-foreground text-xs">{fmt(t.chat.progress, { percent: progress })}</div>
-            <Progress value={progress} className="h-1.5" />
-          </div>
-        )}
+        {message.mediaProgress && <MediaProgressView items={message.mediaProgress} streaming={streaming} />}
         {split.answer ? (
           <div data-testid="answer">
             <Markdown text={split.answer} />
           </div>
-        ) : streaming && !reasoning ? (
+        ) : streaming && !reasoning && !message.mediaProgress && !message.media ? (
           <div className="flex gap-1 py-2" aria-label={t.common.loading}>
             {[0, 1, 2].map((i) => (
               <span key={i} className="bg-muted-foreground/60 size-1.5 animate-bounce rounded-full" style={{ animationDelay: `${i * 120}ms` }} />
             ))}
           </div>
         ) : null}
+        {message.media && <MediaGallery media={message.media} />}
         <Sources citations={message.citations ?? []} />
         {message.error && (
           <p className="text-destructive flex items-center gap-2 text-sm" role="alert" data-testid="message-error">

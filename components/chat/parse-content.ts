@@ -1,21 +1,10 @@
-/**
- * Splits an assistant message for display: `<think>…</think>` (think_tags mode) joins the reasoning,
- * media progress lines ("Image 1: 50%", "Video: 40%") become a progress value.
- */
+/** Splits an assistant message for display: `<think>…</think>` (think_tags mode) joins the reasoning. */
 export function splitThink(content: string): { reasoning: string; answer: string; thinking: boolean } {
   const start = content.indexOf('<think>');
   if (start === -1) return { reasoning: '', answer: content, thinking: false };
   const end = content.indexOf('</think>', start);
   if (end === -1) return { reasoning: content.slice(start + 7).trim(), answer: content.slice(0, start), thinking: true };
   return { reasoning: content.slice(start + 7, end).trim(), answer: (content.slice(0, start) + content.slice(end + 8)).trim(), thinking: false };
-}
-
-/** The latest media progress in the reasoning text (0–100), or undefined when there is none. */
-export function mediaProgress(reasoning: string): number | undefined {
-  const matches = [...reasoning.matchAll(/^(?:Image \d+|Video): (\d{1,3})%$/gm)];
-  if (!matches.length) return undefined;
-  const values = matches.map((m) => Number(m[1]));
-  return Math.min(100, values[values.length - 1]);
 }
 
 /** The answer text that goes back to the model in the next turn (no reasoning). */

@@ -1,15 +1,27 @@
+import { MEDIA_EVENTS_HEADER, MEDIA_EVENTS_VALUE, type ChatMedia, type ChatMediaProgress } from '@/lib/openai/media-extension';
 import { readSse } from './sse';
 import type { ChatTurn, Citation } from './types';
 
+interface Delta {
+  content?: string | null;
+  reasoning_content?: string | null;
+  annotations?: { type: string; url_citation?: { url: string; title?: string } }[];
+  media?: ChatMedia[];
+  media_progress?: ChatMediaProgress[];
+}
+
 interface Chunk {
   error?: { message?: string };
-  choices?: { delta?: { content?: string | null; reasoning_content?: string | null; annotations?: { type: string; url_citation?: { url: string; title?: string } }[] } }[];
+  choices?: { delta?: Delta }[];
 }
 
 interface StreamUpdate {
   content: string;
   reasoning: string;
   citations: Citation[];
+  media: ChatMedia[];
+  /** The latest progress of each item being generated. */
+  progress: ChatMediaProgress[];
 }
 
 export class ChatError extends Error {}
@@ -38,7 +50,8 @@ export async function streamChat(opts: {
 }): Promise<StreamUpdate> {
   const res = await fetch(opts.endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...opts.headers },
+    // Media as typed delta fields, not markdown / HTML to parse back out of the answer.
+    headers: { 'content-type': 'application/json', [MEDIA_EVENTS_HEADER]: MEDIA_EVENTS_VALUE, ...opts.headers },
     body: JSON.stringify({ ...opts.body, stream: true }),
     signal: opts.signal,
   });
@@ -51,7 +64,7 @@ export async function streamChat(opts: {
     }
     throw new ChatError(message);
   }
-  const state: StreamUpdate = { content: '', reasoning: '', citations: [] };
+  const state: StreamUpdate = { content: '', reasoning: '', citations: [], media: [], progress: [] };
   for await (const frame of readSse(res.body, opts.signal)) {
     const chunk = frame as Chunk;
     if (chunk.error) throw new ChatError(chunk.error.message ?? 'stream error');
@@ -63,6 +76,10 @@ export async function streamChat(opts: {
       if (a.type === 'url_citation' && a.url_citation && !state.citations.some((c) => c.url === a.url_citation!.url)) {
         state.citations.push({ url: a.url_citation.url, title: a.url_citation.title ?? a.url_citation.url });
       }
+    }
+    if (delta.media) state.media = [...state.media, ...delta.media];
+    for (const p of delta.media_progress ?? []) {
+      state.progress = [...state.progress.filter((q) => q.type !== p.type || q.index !== p.index), p];
     }
     opts.onUpdate({ ...state, citations: [...state.citations] });
   }

@@ -40,10 +40,15 @@ test('generated images show in the chat, land in the media cache, and purge empt
   await page.getByTestId('new-chat').click();
   await page.getByTestId('model-picker').click();
   await page.getByRole('option', { name: 'grok-imagine-1.0-video', exact: true }).click();
-  await page.getByTestId('chat-input').fill('#scenario:video a cat on a skateboard');
+  // Paced frames, so the progress bar (typed media_progress events, not parsed text) is on screen for a while.
+  await page.getByTestId('chat-input').fill('#scenario:video #delay:200 a cat on a skateboard');
   await page.getByTestId('chat-input').press('Enter');
+  await expect(page.getByTestId('media-progress')).toContainText(/Video · Generating… \d+%/, { timeout: 20_000 });
   await expect(page.getByTestId('chat-video')).toBeVisible({ timeout: 45_000 });
   expect(await page.getByTestId('chat-video').getAttribute('src')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/images\//);
-  await expect(page.getByTestId('reasoning-text')).toContainText('Video:');
+  // Once finished the bar goes, and no progress text was written into the reasoning or the answer.
+  await expect(page.getByTestId('media-progress')).toHaveCount(0);
+  await expect(page.getByTestId('message-assistant')).not.toContainText('Video:');
+  await expect(page.getByTestId('message-assistant')).not.toContainText('<video');
   await screenshot(page, testInfo, 'admin-chat-video-desktop');
 });

@@ -5,6 +5,7 @@
  */
 import type { Platform } from '@/lib/platform';
 import { openaiChatFormat } from '@/lib/openai/chat-format';
+import { MEDIA_EVENTS_HEADER, MEDIA_EVENTS_VALUE } from '@/lib/openai/media-extension';
 import { handleConversation } from './conversation';
 
 interface ChatOptions {
@@ -16,5 +17,6 @@ export function handleChatCompletions(req: Request, platform: Platform, opts: Ch
   return handleConversation(req, platform, openaiChatFormat, {
     endpoint: opts.asAdmin ? '/api/admin/chat/completions' : '/v1/chat/completions',
     asAdmin: opts.asAdmin,
+    media: req.headers.get(MEDIA_EVENTS_HEADER) === MEDIA_EVENTS_VALUE ? 'events' : 'text',
   });
 }

@@ -22,7 +22,7 @@ import { planAdmission, type KeyAdmission } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
 import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
-import { chatMediaEvents } from './media';
+import { chatMediaEvents, type MediaMode } from './media';
 import { videoConfigSchema, videoTransport } from './video-generation';
 import { runHousekeeping } from './housekeeping';
 import { coalesce, withToolCalls, type GatewayEvent } from './events';
@@ -78,6 +78,8 @@ interface ConversationOptions {
   endpoint: string;
   /** The admin dashboard's chat: authorised by the admin session, not a key. */
   asAdmin?: boolean;
+  /** How generated media reaches the client (default: as text every chat client renders). */
+  media?: MediaMode;
 }
 
 export async function handleConversation(req: Request, platform: Platform, format: WireFormat, opts: ConversationOptions): Promise<Response> {
@@ -135,7 +137,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     admitted = () => runner.admission;
     const origin = publicOrigin(req, ctx.settings);
     const batches = (first: Attempt): AsyncIterable<GatewayEvent[]> => {
-      const media = chatMediaEvents(runner.batches(first), ctx, origin, () => runner.token?.id);
+      const media = chatMediaEvents(runner.batches(first), ctx, origin, () => runner.token?.id, opts.media ?? 'text');
       return tools.length ? withToolCalls(media, tools.map((t) => t.name), request.parallelToolCalls !== false) : media;
     };
     const encoder = format.encoder({

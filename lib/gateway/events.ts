@@ -8,7 +8,22 @@ import { inlineMarker } from '@/lib/grok/citations';
 import { createToolCallParser } from '@/lib/tools/parser';
 
 type ToolCallEvent = { type: 'tool_call'; id: string; name: string; arguments: string };
-export type GatewayEvent = GrokEvent | ToolCallEvent;
+/** A finished image or video as signed gateway links (the dashboard's typed media protocol). */
+export type MediaEvent = { type: 'media'; kind: 'image' | 'video'; url: string; posterUrl?: string };
+/**
+ * Progress of one image (by index) or of the video; `status` says when an image ended without media.
+ * Progress only rises: a repeat or a lower value is not an event.
+ */
+export type MediaProgressEvent = {
+  type: 'media_progress';
+  kind: 'image' | 'video';
+  index: number;
+  progress: number;
+  status: 'running' | 'failed' | 'moderated';
+};
+export type GatewayEvent = Exclude<GrokEvent, UpstreamMediaEvent> | ToolCallEvent | MediaEvent | MediaProgressEvent;
+/** The upstream's media events: the media stage turns them into links (never passed on, they hold upstream paths). */
+export type UpstreamMediaEvent = Extract<GrokEvent, { type: 'image_progress' | 'video_progress' | 'image' | 'video' | 'image_failed' }>;
 
 const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GrokEvent } from '@/lib/grok/events';
+import type { GatewayEvent } from '@/lib/gateway/events';
 import { createChatEncoder, type ChatEncoderOptions, type ReasoningOutput } from './chunks';
 
 const base = (reasoningOutput: ReasoningOutput, extra: Partial<ChatEncoderOptions> = {}): ChatEncoderOptions => ({
@@ -11,7 +11,7 @@ const base = (reasoningOutput: ReasoningOutput, extra: Partial<ChatEncoderOption
   ...extra,
 });
 
-const THINK_THEN_ANSWER: GrokEvent[] = [
+const THINK_THEN_ANSWER: GatewayEvent[] = [
   { type: 'meta', model: 'grok-4-1-thinking-1129' },
   { type: 'thinking', text: '\n\nPlanning\n\n' },
   { type: 'thinking', text: 'Add them.' },
@@ -23,7 +23,7 @@ const THINK_THEN_ANSWER: GrokEvent[] = [
 type Chunk = ReturnType<ReturnType<typeof createChatEncoder>['start']>;
 
 /** Everything a stream would send, in order. */
-function stream(opts: ChatEncoderOptions, events: GrokEvent[]): Chunk[] {
+function stream(opts: ChatEncoderOptions, events: GatewayEvent[]): Chunk[] {
   const enc = createChatEncoder(opts);
   return [enc.start(), ...events.flatMap((e) => enc.event(e)), ...enc.finish()];
 }
@@ -140,10 +140,23 @@ describe('createChatEncoder', () => {
     expect(fin.choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' });
   });
 
-  it('media events are not content: the gateway renders them before encoding', () => {
+  it('typed media: progress and items are delta fields, never content; the message lists the items', () => {
     const enc = createChatEncoder(base('think_tags'));
-    expect(enc.event({ type: 'image', index: 0, path: 'p.jpg' })).toEqual([]);
-    expect(enc.event({ type: 'video', path: 'v.mp4' })).toEqual([]);
+    const progress = enc.event({ type: 'media_progress', kind: 'image', index: 1, progress: 40, status: 'running' });
+    expect(deltas(progress)).toEqual([{ media_progress: [{ type: 'image', index: 1, progress: 40, status: 'running' }] }]);
+    expect(enc.hasOutput).toBe(false);
+    const video = { type: 'media', kind: 'video', url: 'https://gw/images/v.mp4?sig=1', posterUrl: 'https://gw/images/v.jpg?sig=2' } as const;
+    expect(deltas(enc.event(video))).toEqual([{ media: [{ type: 'video', url: video.url, poster_url: video.posterUrl }] }]);
+    expect(deltas(enc.event({ type: 'media', kind: 'image', url: 'https://gw/images/p.jpg?sig=3' }))).toEqual([
+      { media: [{ type: 'image', url: 'https://gw/images/p.jpg?sig=3' }] },
+    ]);
+    expect(enc.hasOutput).toBe(true);
+    const message = enc.completion().choices[0].message;
+    expect(message.content).toBe('');
+    expect(message.media).toEqual([
+      { type: 'video', url: video.url, poster_url: video.posterUrl },
+      { type: 'image', url: 'https://gw/images/p.jpg?sig=3' },
+    ]);
   });
 
   it('tool calls: name and id first, arguments exactly once, finish_reason tool_calls', () => {
@@ -181,7 +194,7 @@ describe('createChatEncoder', () => {
   });
 
   it.each(['think_tags', 'reasoning_content', 'hidden'] as const)('%s: completion() equals what the stream concatenates', (mode) => {
-    const events: GrokEvent[] = [
+    const events: GatewayEvent[] = [
       ...THINK_THEN_ANSWER,
       { type: 'citation', url: 'https://a.example/', title: 'A' },
       { type: 'text', text: ' [[1]](https://a.example/)' },

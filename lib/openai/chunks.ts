@@ -7,6 +7,7 @@ import type { GatewayEvent } from '@/lib/gateway/events';
 import type { Settings } from '@/lib/settings/schema';
 import { estimateTokens } from '@/lib/gateway/prompt';
 import { inlineMarker } from '@/lib/grok/citations';
+import type { ChatMedia, ChatMediaProgress } from './media-extension';
 
 export type ReasoningOutput = Settings['reasoning_output'];
 
@@ -42,6 +43,8 @@ interface Delta {
   reasoning_content?: string;
   annotations?: UrlCitation[];
   tool_calls?: { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }[];
+  media?: ChatMedia[];
+  media_progress?: ChatMediaProgress[];
 }
 
 export function createChatEncoder(opts: ChatEncoderOptions) {
@@ -52,6 +55,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
   /** Where each source's first inline marker sits in `content`. */
   const spans = new Map<string, { start: number; end: number }>();
   const toolCalls: ToolCall[] = [];
+  const media: ChatMedia[] = [];
 
   const chunk = (delta: Delta, finish: string | null = null) => ({
     id: opts.id,
@@ -133,6 +137,13 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
           out.push(chunk({ tool_calls: [{ index, function: { arguments: event.arguments } }] }));
           return out;
         }
+        case 'media': {
+          const item: ChatMedia = { type: event.kind, url: event.url, ...(event.posterUrl ? { poster_url: event.posterUrl } : {}) };
+          media.push(item);
+          return [chunk({ media: [item] })];
+        }
+        case 'media_progress':
+          return [chunk({ media_progress: [{ type: event.kind, index: event.index, progress: event.progress, status: event.status }] })];
         default:
           return [];
       }
@@ -159,6 +170,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
       const message: Record<string, unknown> = { role: 'assistant', content: content || (toolCalls.length ? null : ''), refusal: null };
       if (opts.reasoningOutput === 'reasoning_content' && reasoning) message.reasoning_content = reasoning;
       if (toolCalls.length) message.tool_calls = toolCalls;
+      if (media.length) message.media = media;
       message.annotations = annotations();
       const reason = toolCalls.length ? 'tool_calls' : 'stop';
       return {
@@ -172,7 +184,7 @@ export function createChatEncoder(opts: ChatEncoderOptions) {
     },
 
     get hasOutput() {
-      return content.length > 0 || reasoning.length > 0 || toolCalls.length > 0;
+      return content.length > 0 || reasoning.length > 0 || toolCalls.length > 0 || media.length > 0;
     },
   };
 }
