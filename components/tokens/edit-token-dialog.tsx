@@ -5,12 +5,12 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { useI18n } from '@/components/i18n-provider';
 import { useMutation } from '@/components/use-mutation';
 import { api } from '@/components/api-client';
 import { parseTags } from './parse-tags';
+import { TokenTypeSelect } from './token-type-select';
 import type { TokenView } from './types';
 
 export function EditTokenDialog({ token, open, onOpenChange }: { token: TokenView; open: boolean; onOpenChange: (o: boolean) => void }) {
@@ -33,15 +33,7 @@ export function EditTokenDialog({ token, open, onOpenChange }: { token: TokenVie
         <form onSubmit={submit} className="space-y-4">
           <div className="space-y-2">
             <Label htmlFor="edit-type">{t.tokens.type}</Label>
-            <Select name="type" defaultValue={token.type}>
-              <SelectTrigger id="edit-type" className="w-full">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                <SelectItem value="sso">{t.tokens.basic}</SelectItem>
-                <SelectItem value="ssoSuper">{t.tokens.super}</SelectItem>
-              </SelectContent>
-            </Select>
+            <TokenTypeSelect id="edit-type" name="type" defaultValue={token.type} />
           </div>
           <div className="space-y-2">
             <Label htmlFor="edit-tags">{t.tokens.tags}</Label>

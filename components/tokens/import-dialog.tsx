@@ -6,7 +6,6 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { useI18n } from '@/components/i18n-provider';
 import { useMutation } from '@/components/use-mutation';
@@ -14,6 +13,7 @@ import { api } from '@/components/api-client';
 import { FormError } from '@/components/auth/form-error';
 import { fmt } from '@/lib/i18n';
 import { parseTags } from './parse-tags';
+import { TokenTypeSelect } from './token-type-select';
 import { useOpenEvent } from '@/components/open-event';
 
 export const OPEN_IMPORT = 'g2a:open-import';
@@ -101,15 +101,7 @@ export function ImportDialog() {
           <div className="grid gap-4 sm:grid-cols-2">
             <div className="space-y-2">
               <Label htmlFor="import-type">{t.tokens.importType}</Label>
-              <Select value={type} onValueChange={(v) => setType(v as typeof type)}>
-                <SelectTrigger id="import-type" className="w-full">
-                  <SelectValue />
-                </SelectTrigger>
-                <SelectContent>
-                  <SelectItem value="sso">{t.tokens.basic}</SelectItem>
-                  <SelectItem value="ssoSuper">{t.tokens.super}</SelectItem>
-                </SelectContent>
-              </Select>
+              <TokenTypeSelect id="import-type" value={type} onValueChange={setType} />
             </div>
             <div className="space-y-2">
               <Label htmlFor="import-tags">{t.tokens.importTags}</Label>

@@ -26,6 +26,16 @@ describe('validateSettingsPatch', () => {
     expect(r.fieldErrors.typo).toBe('unknown setting');
   });
 
+  it.each([
+    ['a line break', 'Mozilla/5.0\r\nX-Injected: 1'],
+    ['a NUL', 'Mozilla/5.0 \0'],
+    ['a character outside Latin-1', 'Mozilla/5.0 浏览器'],
+  ])('refuses a header-valued setting holding %s (fetch could not send it)', (_, value) => {
+    const r = validateSettingsPatch({ user_agent: value, cf_cookies: `a=${value}` });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(Object.keys(r.fieldErrors).sort()).toEqual(['cf_cookies', 'user_agent']);
+  });
+
   it('reports an out-of-range number', () => {
     const r = validateSettingsPatch({ keepalive_seconds: 0, max_retries: 2.5 });
     expect(r.ok).toBe(false);

@@ -9,8 +9,11 @@ import { modelOverrideSchema } from '@/lib/catalog/models';
 const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
 
-/** Sent upstream as a header: a line break would make every request fail (and be blamed on the account). */
-const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must be a single line');
+/**
+ * Sent upstream as a header: a line break or a character outside printable ASCII makes `fetch` refuse every
+ * request (header values are byte strings), so it is refused here, at save time.
+ */
+const headerValue = z.string().regex(/^[\t\x20-\x7e]*$/, 'must be a single line of printable ASCII');
 
 export const settingsSchema = z.object({
   // upstream
