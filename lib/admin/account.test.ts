@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { testPlatform } from '@/lib/test/fixtures';
 import { adminUsers, loginAttempts, meta, sessions } from '@/lib/db/schema';
 import { findAdminByName, setAdminPassword } from '@/lib/db/admins';
@@ -11,17 +11,14 @@ import type { AdminContext } from './guard';
 import { changePassword, login, logout, me } from './account';
 
 const T0 = 1_800_000_000_000;
-let t: Awaited<ReturnType<typeof testDb>>;
 let clock = T0;
 let ctx: GatewayContext;
-beforeAll(async () => {
-  t = await testDb();
+const t = useTestDb(adminUsers, sessions, loginAttempts, meta);
+beforeAll(() => {
   // A loopback-only server: the first login needs no setup token.
   ctx = { db: t.db, now: () => clock, platform: testPlatform(t.d1, { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin', SERVED_ON_LOOPBACK: true }).platform } as unknown as GatewayContext;
 });
-afterAll(() => t.close());
 beforeEach(async () => {
-  for (const table of [adminUsers, sessions, loginAttempts, meta]) await t.db.delete(table);
   clock = T0;
 });
 

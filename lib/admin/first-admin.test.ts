@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { adminUsers, meta } from '@/lib/db/schema';
 import { countAdmins } from '@/lib/db/admins';
 import type { GatewayContext } from '@/lib/gateway/context';
 import { ensureAdminExists } from './first-admin';
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(adminUsers);
-  await t.db.delete(meta);
-});
+const t = useTestDb(adminUsers, meta);
 
 const ctxWith = (env: Record<string, unknown>) =>
   ({ db: t.db, now: () => 1_800_000_000_000, platform: { env: { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin', SERVED_ON_LOOPBACK: false, ...env } } }) as unknown as GatewayContext;

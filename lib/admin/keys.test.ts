@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { keyRow, testPlatform } from '@/lib/test/fixtures';
 import { apiKeys, keyLeases, keyUsage } from '@/lib/db/schema';
 import { buildCatalog } from '@/lib/catalog/models';
@@ -11,15 +11,10 @@ import { create, list, patch, remove } from './keys';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 26, 12);
-let t: Awaited<ReturnType<typeof testDb>>;
 let ctx: AdminContext;
-beforeAll(async () => {
-  t = await testDb();
+const t = useTestDb(apiKeys, keyUsage, keyLeases);
+beforeAll(() => {
   ctx = { db: t.db, now: () => T0, catalog: buildCatalog([]), platform: testPlatform(t.d1, { CACHE_RESET_TZ_OFFSET_MINUTES: 480 }).platform } as unknown as AdminContext;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  for (const table of [apiKeys, keyUsage, keyLeases]) await t.db.delete(table);
 });
 
 const json = (method: string, body: unknown) => new Request('http://gw/api/admin/keys', { method, body: JSON.stringify(body) });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { logRow } from '@/lib/test/fixtures';
 import { meta, requestLogs, tokens } from '@/lib/db/schema';
 import { setMeta } from '@/lib/db/meta';
@@ -8,15 +8,10 @@ import { exportUsage, list, stats } from './logs';
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(1_800_000_000_000 / HOUR) * HOUR;
-let t: Awaited<ReturnType<typeof testDb>>;
 let ctx: AdminContext;
-beforeAll(async () => {
-  t = await testDb();
+const t = useTestDb(requestLogs, meta, tokens);
+beforeAll(() => {
   ctx = { db: t.db, now: () => T0 } as unknown as AdminContext;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  for (const table of [requestLogs, meta, tokens]) await t.db.delete(table);
 });
 
 const get = (path: string) => new Request(`http://gw/api/admin${path}`);

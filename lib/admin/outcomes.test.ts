@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { logRow, tokenRow } from '@/lib/test/fixtures';
 import { requestLogs, tokens, type TokenRow } from '@/lib/db/schema';
 import type { OutcomeRow } from '@/lib/db/outcomes';
@@ -57,15 +57,7 @@ describe('classifyOutcomes', () => {
 });
 
 describe('loadOutcomes', () => {
-  let t: Awaited<ReturnType<typeof testDb>>;
-  beforeAll(async () => {
-    t = await testDb();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.db.delete(requestLogs);
-    await t.db.delete(tokens);
-  });
+  const t = useTestDb(requestLogs, tokens);
 
   it('strips per account, oldest first, the last 20 only; accounts without requests are left out', async () => {
     await t.db.insert(tokens).values([tokenRow('a', { lastFailureAt: T0 + 24_500, lastFailureReason: 'quarantined: degraded_no_thinking' }), tokenRow('b'), tokenRow('idle')]);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { TEST_SECRET, testPlatform, tokenRow } from '@/lib/test/fixtures';
 import { tokens } from '@/lib/db/schema';
 import { buildCatalog } from '@/lib/catalog/models';
@@ -10,13 +10,8 @@ import type { AdminContext } from './guard';
 import { probeProfiles } from './probe';
 
 const PLAIN_ANSWER = readFileSync(new URL('../../e2e/fake-grok/fixtures/01-chat-plain.ndjson', import.meta.url), 'utf8');
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(tokens);
 beforeEach(async () => {
-  await t.db.delete(tokens);
   await t.db.insert(tokens).values(tokenRow('a', { tokenEnc: await encryptSecret(TEST_SECRET, 'sso-raw-value'), userId: 'user-1' }));
 });
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { meta, settings as settingsTable } from '@/lib/db/schema';
 import { DEFAULT_SETTINGS } from '@/lib/settings/schema';
 import { getSettings, saveSettings } from '@/lib/settings/store';
@@ -7,17 +7,11 @@ import type { AdminContext } from './guard';
 import { exportSettings, importSettings } from './settings-backup';
 
 const T0 = Date.UTC(2026, 10, 26, 8, 0, 0);
-let t: Awaited<ReturnType<typeof testDb>>;
 let ctx: AdminContext;
 
-beforeAll(async () => {
-  t = await testDb();
+const t = useTestDb(settingsTable, meta);
+beforeAll(() => {
   ctx = { platform: { bindings: { DB: t.d1 } }, now: () => T0 } as unknown as AdminContext;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(settingsTable);
-  await t.db.delete(meta);
 });
 
 const post = (body: unknown) =>

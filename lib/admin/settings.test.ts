@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { testPlatform } from '@/lib/test/fixtures';
 import { meta, settings as settingsTable } from '@/lib/db/schema';
 import { DEFAULT_SETTINGS } from '@/lib/settings/schema';
@@ -8,16 +8,10 @@ import type { AdminContext } from './guard';
 import { get, put } from './settings';
 
 const T0 = 1_800_000_000_000;
-let t: Awaited<ReturnType<typeof testDb>>;
 let ctx: AdminContext;
-beforeAll(async () => {
-  t = await testDb();
+const t = useTestDb(settingsTable, meta);
+beforeAll(() => {
   ctx = { db: t.db, now: () => T0, platform: testPlatform(t.d1).platform } as unknown as AdminContext;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(settingsTable);
-  await t.db.delete(meta);
 });
 
 const send = (body: unknown) => put(new Request('http://gw/api/admin/settings', { method: 'PUT', body: JSON.stringify(body) }), ctx);

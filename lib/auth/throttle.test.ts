@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError } from '@/lib/errors';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { loginAttempts } from '@/lib/db/schema';
 import { clientIp, lockFor, throttled } from './throttle';
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(loginAttempts);
-});
+const t = useTestDb(loginAttempts);
 
 const T0 = 1_800_000_000_000;
 const rules = [{ key: 'admin|1.2.3.4', freeAttempts: 5 }];

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import {
   chargeLoginAttempt,
   clearLoginAttempts,
@@ -17,16 +17,7 @@ import {
 import { adminUsers, loginAttempts, sessions } from './schema';
 
 const T0 = 1_800_000_000_000;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(adminUsers);
-  await t.db.delete(sessions);
-  await t.db.delete(loginAttempts);
-});
+const t = useTestDb(adminUsers, sessions, loginAttempts);
 
 const admin = (id: string, username: string, passwordHash = 'h0') => ({ id, username, passwordHash, createdAt: T0, updatedAt: T0 });
 const attempts = async () => Object.fromEntries((await t.db.select().from(loginAttempts)).map((r) => [r.key, [r.failures, r.lockedUntil]]));

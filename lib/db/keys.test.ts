@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { touchKey } from './keys';
 import { apiKeys } from './schema';
 
 const T0 = 1_800_000_000_000;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(apiKeys);
 beforeEach(async () => {
-  await t.db.delete(apiKeys);
   await t.db.insert(apiKeys).values({ id: 'k', name: 'k', keyHash: 'kh', prefix: 'sk-g2a-x', status: 'active', limits: {}, createdAt: T0 });
 });
 const lastUsed = async () => (await t.db.select().from(apiKeys).where(eq(apiKeys.id, 'k')))[0].lastUsedAt;

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { logRow } from '@/lib/test/fixtures';
 import { insertLog, listLogs, pruneLogs, statsSince } from './logs';
 import { requestLogs } from './schema';
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(1_800_000_000_000 / HOUR) * HOUR;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(requestLogs);
-});
+const t = useTestDb(requestLogs);
 
 const page = { page: 1, pageSize: 50 };
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { deleteMeta, getMeta, setMeta } from './meta';
 import { meta } from './schema';
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(meta);
-});
+const t = useTestDb(meta);
 
 describe('meta', () => {
   it('set is an upsert: one row per key, the latest value and time', async () => {

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { getDb } from './client';
 import { meterD1, serverTiming } from './metered';
 import { meta } from './schema';
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(meta);
 beforeEach(async () => {
-  await t.db.delete(meta);
   await t.db.insert(meta).values([
     { key: 'a', value: '1', updatedAt: 1 },
     { key: 'b', value: '2', updatedAt: 2 },

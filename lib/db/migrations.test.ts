@@ -14,7 +14,7 @@ import { Miniflare } from 'miniflare';
 import { is } from 'drizzle-orm';
 import { SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
 import { getSettings } from '@/lib/settings/store';
-import { MIGRATION_FILES, MIGRATIONS_DIR, migrationSql, testDb } from '@/lib/test/d1';
+import { MIGRATION_FILES, MIGRATIONS_DIR, migrationSql, testDb, useTestDb } from '@/lib/test/d1';
 import * as schema from './schema';
 import journal from '../../drizzle/meta/_journal.json';
 
@@ -294,11 +294,7 @@ describe('migration files', () => {
 });
 
 describe('from an empty database', () => {
-  let t: Awaited<ReturnType<typeof testDb>>;
-  beforeAll(async () => {
-    t = await testDb();
-  });
-  afterAll(() => t.close());
+  const t = useTestDb();
 
   it('has every table of schema.ts and no other', async () => {
     expect(await userTables(t.d1)).toEqual(TABLES.map((table) => getTableConfig(table).name).sort());

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { classifyOutcomes, loadOutcomes, outcomeKind } from '@/lib/admin/outcomes';
 import { listRecentOutcomes, recentOutcomesQuery } from './outcomes';
 import { requestLogs, tokens, type NewRequestLog } from './schema';
 
 const T0 = 1_800_000_000_000;
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(requestLogs);
-  await t.db.delete(tokens);
-});
+const t = useTestDb(requestLogs, tokens);
 
 let seq = 0;
 const log = (tokenId: string | null, at: number, status = 200, reason = 'ok', extra: Partial<NewRequestLog> = {}): NewRequestLog => ({

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { createPoolSnapshotter } from '@/lib/gateway/pool-snapshot';
 import { loadStats } from '@/lib/admin/logs';
 import type { GatewayContext } from '@/lib/gateway/context';
@@ -19,15 +19,7 @@ const counts = (available: number, rest: Partial<Record<'cooling' | 'quarantined
   ...rest,
 });
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(poolSnapshots);
-  await t.db.delete(tokens);
-});
+const t = useTestDb(poolSnapshots, tokens);
 
 const token = (id: string, extra: Partial<typeof tokens.$inferInsert> = {}) => ({ id, tokenHash: `h-${id}`, tokenEnc: 'e', suffix: id.padEnd(6, '0'), type: 'sso' as const, createdAt: T0, ...extra });
 

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
 import { patchForFailure, type StatePolicy } from '@/lib/pool/state';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { applyTokenPatch, claimToken, countBusyAccounts, leaseAccount, listCandidates, releaseAccountLease, resetTokenFailures } from './tokens';
 import { accountLeases, tokens } from './schema';
 
 const POLICY: StatePolicy = { rateLimitCooldownSeconds: 3600, transientCooldownSeconds: 30, transientFailuresPerMinute: 3 };
 const T0 = 1_800_000_000_000;
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(tokens, accountLeases);
 beforeEach(async () => {
-  await t.db.delete(tokens);
-  await t.db.delete(accountLeases);
   await t.db.insert(tokens).values({ id: 'a', tokenHash: 'h', tokenEnc: 'e', suffix: 'abcdef', type: 'sso', createdAt: T0 });
 });
 

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { getVideoJob, insertVideoJob, pruneVideoJobs, updateVideoJob } from './videos';
 import { videoJobs } from './schema';
 
 const T0 = 1_800_000_000_000;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(videoJobs);
-});
+const t = useTestDb(videoJobs);
 
 const job = (id: string, updatedAt = T0) => ({ id, keyId: 'k', model: 'grok-imagine-1.0-video', status: 'queued' as const, params: { prompt: 'a cat', seconds: 6 }, createdAt: T0, updatedAt });
 

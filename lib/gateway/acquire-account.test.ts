@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { accountLeases, tokens } from '@/lib/db/schema';
 import type { ModelEntry } from '@/lib/catalog/models';
 import { truncatedFailure, upstreamFailure } from '@/lib/grok/errors';
@@ -10,15 +10,7 @@ import { createAccountAcquirer } from './acquire-account';
 
 const NOW = Date.UTC(2026, 11, 1, 12);
 const GROK_4 = { id: 'grok-4', kind: 'chat', tier: 'basic', bucket: 'default', units: 1 } as ModelEntry;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(accountLeases);
-  await t.db.delete(tokens);
-});
+const t = useTestDb(accountLeases, tokens);
 
 const addAccount = (id: string, extra: Partial<typeof tokens.$inferInsert> = {}) =>
   t.db.insert(tokens).values({ id, tokenHash: `h-${id}`, tokenEnc: 'e', suffix: id, type: 'sso', createdAt: NOW, ...extra });

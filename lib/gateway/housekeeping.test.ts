@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { logRow, tokenRow } from '@/lib/test/fixtures';
 import { keyLeases, keyUsage, loginAttempts, poolSnapshots, requestLogs, sessions, tokens, videoJobs } from '@/lib/db/schema';
 import { DEFAULT_MODELS } from '@/lib/catalog/models';
@@ -10,11 +10,7 @@ import { runHousekeeping } from './housekeeping';
 const DAY = 86_400_000;
 const MIN = 60_000;
 const T0 = Math.floor(1_800_000_000_000 / DAY) * DAY;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 let pending: Promise<unknown>[] = [];
 const context = (now: number) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { apiKeys, keyLeases, keyUsage } from '@/lib/db/schema';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { GatewayContext } from './context';
@@ -7,16 +7,10 @@ import type { Caller } from './authorize';
 import { admitRequest } from './key-limits';
 
 const NOW = Date.UTC(2026, 11, 1, 12);
-let t: Awaited<ReturnType<typeof testDb>>;
+const t = useTestDb(keyUsage, keyLeases);
 beforeAll(async () => {
-  t = await testDb();
   // Leases are taken from the key's own row.
   await t.db.insert(apiKeys).values({ id: 'k1', name: 'k', keyHash: 'h', prefix: 'sk-g2a-', createdAt: NOW } as typeof apiKeys.$inferInsert);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(keyUsage);
-  await t.db.delete(keyLeases);
 });
 
 const pending: Promise<unknown>[] = [];

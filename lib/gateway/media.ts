@@ -93,7 +93,8 @@ export async function* chatMediaEvents(
       const media = await typed(event, state, link);
       if (media) out.push(mode === 'events' ? media : asText(media, state));
     }
-    yield out;
+    // A batch of progress repeats only says nothing new.
+    if (out.length) yield out;
   }
 }
 

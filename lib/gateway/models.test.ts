@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { keyRow, testPlatform } from '@/lib/test/fixtures';
 import { apiKeys, meta, settings as settingsTable } from '@/lib/db/schema';
 import { hashApiKey } from '@/lib/auth/api-keys';
@@ -8,13 +8,8 @@ import { saveSettings } from '@/lib/settings/store';
 import { handleListModels } from './models';
 
 const KEY = 'sk-g2a-models-test-key';
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(apiKeys, settingsTable, meta);
 beforeEach(async () => {
-  for (const table of [apiKeys, settingsTable, meta]) await t.db.delete(table);
   await t.db.insert(apiKeys).values(keyRow('all', { keyHash: await hashApiKey(KEY) }));
 });
 

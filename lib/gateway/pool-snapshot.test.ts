@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { flakyD1, tokenRow } from '@/lib/test/fixtures';
 import { getDb, type Db } from '@/lib/db/client';
 import { POOL_SNAPSHOT_SLOT_MS } from '@/lib/db/pool-snapshots';
@@ -9,14 +9,8 @@ import { createPoolSnapshotter } from './pool-snapshot';
 
 const SLOT = POOL_SNAPSHOT_SLOT_MS;
 const T0 = Math.floor(1_800_000_000_000 / SLOT) * SLOT;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(poolSnapshots, tokens);
 beforeEach(async () => {
-  await t.db.delete(poolSnapshots);
-  await t.db.delete(tokens);
   await t.db.insert(tokens).values([tokenRow('a'), tokenRow('b', { status: 'invalid' })]);
 });
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { keyRow, testPlatform, tokenRow } from '@/lib/test/fixtures';
 import { accountLeases, apiKeys, meta, settings as settingsTable, tokens } from '@/lib/db/schema';
 import { meterD1 } from '@/lib/db/metered';
@@ -11,14 +11,9 @@ import { preflight } from './preflight';
 
 const KEY = 'sk-g2a-preflight-test-key';
 const HOUR = 3_600_000;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(apiKeys, tokens, accountLeases, settingsTable, meta);
 let version = 0;
 beforeEach(async () => {
-  for (const table of [apiKeys, tokens, accountLeases, settingsTable, meta]) await t.db.delete(table);
   await t.db.insert(apiKeys).values([
     keyRow('k1', { keyHash: await hashApiKey(KEY) }),
     keyRow('off', { keyHash: await hashApiKey(`${KEY}-off`), status: 'disabled' }),

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { tokenRow } from '@/lib/test/fixtures';
 import { tokens, type TokenRow } from '@/lib/db/schema';
 import { DEFAULT_MODELS } from '@/lib/catalog/models';
@@ -11,16 +11,11 @@ import { createQualityWatch, probeSchedule } from './quality-guard';
 
 const T0 = 1_800_000_000_000;
 const GROK_4 = DEFAULT_MODELS.find((m) => m.id === 'grok-4')!;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(tokens);
 
 let clock: number;
 let pending: Promise<unknown>[];
 beforeEach(async () => {
-  await t.db.delete(tokens);
   clock = T0;
   pending = [];
   probeSchedule.dueAt = Infinity;

@@ -2,9 +2,9 @@
  * Quota sync writing reset times (spec §7.5), the refresh after an upstream quota error, and selection over
  * the real candidate query (busy, cooling and quarantined accounts) with an injected clock and randomness.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb } from '@/lib/test/d1';
+import { useTestDb } from '@/lib/test/d1';
 import { accountLeases, tokens, type TokenRow } from '@/lib/db/schema';
 import { applyTokenPatch, leaseAccount, listCandidates, updateTokenQuota } from '@/lib/db/tokens';
 import { DEFAULT_SETTINGS } from '@/lib/settings/schema';
@@ -22,11 +22,7 @@ const model = (id: string) => DEFAULT_MODELS.find((m) => m.id === id)!;
 const GROK4 = model('grok-4');
 const HEAVY = model('grok-4-heavy');
 
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
+const t = useTestDb(tokens, accountLeases);
 
 /** Rate-limit answers the fake fetch gives, and the bodies it was asked with. */
 let answers: { status?: number; body: Record<string, unknown> }[];
@@ -59,8 +55,6 @@ const settle = async () => {
 };
 
 beforeEach(async () => {
-  await t.db.delete(tokens);
-  await t.db.delete(accountLeases);
   answers = [];
   asked = [];
   pending = [];

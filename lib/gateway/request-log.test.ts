@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testDb } from '@/lib/test/d1';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestDb } from '@/lib/test/d1';
 import { flakyD1 } from '@/lib/test/fixtures';
 import { getDb } from '@/lib/db/client';
 import { requestLogs } from '@/lib/db/schema';
@@ -8,14 +8,7 @@ import { createRequestLog } from './request-log';
 
 const MIN = 60_000;
 const T0 = Math.floor(1_800_000_000_000 / MIN) * MIN;
-let t: Awaited<ReturnType<typeof testDb>>;
-beforeAll(async () => {
-  t = await testDb();
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.db.delete(requestLogs);
-});
+const t = useTestDb(requestLogs);
 
 function harness(db = t.db, start = T0) {
   const clock = { now: start };

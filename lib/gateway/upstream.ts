@@ -12,19 +12,19 @@ import { accountStateFailure, malformedAnswer, type UpstreamFailure } from '@/li
 import { buildChatPayload, type ChatPayloadInput } from '@/lib/grok/payload';
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import { chargeFailure, resetTokenFailures, updateToken } from '@/lib/db/tokens';
+import { resetTokenFailures, updateToken } from '@/lib/db/tokens';
 import { createQualityWatch } from './quality-guard';
-import { setMeta } from '@/lib/db/meta';
 import type { Candidate } from '@/lib/pool/select';
-import { statePolicy } from '@/lib/pool/state';
-import { createFailureLedger } from '@/lib/pool/blast-radius';
 import { decryptSecret } from '@/lib/crypto';
 import type { GatewayContext } from './context';
 import type { PreparedFile } from './attachments';
-import { quotaSyncDue, refreshAfterQuotaError, syncQuota } from './quota';
+import { quotaSyncDue, syncQuota } from './quota';
 import type { AdmissionPlan } from './key-limits';
 import { createAccountAcquirer } from './acquire-account';
 import { failureToError } from './failure-errors';
+import { GatewayError } from '@/lib/errors';
+import { createAttemptBudget } from './attempt-budget';
+import { applyAttemptFailure } from './attempt-failure';
 
 /** What one attempt on one account does once its attachments are uploaded. */
 interface AttemptInput {
@@ -110,44 +110,37 @@ export interface Attempt {
   batches: AsyncIterator<GrokEvent[]>;
 }
 
+/**
+ * A stored account this deployment cannot read: the operator's to fix, never the account's fault. The
+ * request log names the account (its suffix); the client is not told which.
+ */
+const undecryptable = () => new GatewayError('internal', 'an account cannot be decrypted with this SECRET_KEY (was it changed?): import it again');
+
+/** A batch cut at its first in-band error: the events before it and the failure (none: the whole batch). */
+function cutAtFailure(batch: GrokEvent[]): { events: GrokEvent[]; failure?: UpstreamFailure } {
+  const at = batch.findIndex((e) => e.type === 'error');
+  if (at === -1) return { events: batch };
+  return { events: batch.slice(0, at), failure: (batch[at] as Extract<GrokEvent, { type: 'error' }>).failure };
+}
+
 export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, signal?: AbortSignal) {
-  const tried: string[] = [];
-  const accounts = createAccountAcquirer(ctx, job, tried, signal);
-  const maxAttempts = 1 + ctx.settings.max_retries;
-  let attempts = 0;
-  let lastFailure: UpstreamFailure | undefined;
-  const ledger = createFailureLedger();
-  let mayTryAnother = true;
-  const rawTokens = new Map<string, string>();
+  const budget = createAttemptBudget(1 + ctx.settings.max_retries);
+  const accounts = createAccountAcquirer(ctx, job, budget.state.tried, signal);
+  const rawTokens = new Map<string, Promise<string>>();
   let served: TokenRow | undefined;
   let files: Promise<PreparedFile[]> | undefined;
 
-  async function record(token: TokenRow, failure: UpstreamFailure): Promise<void> {
-    accounts.freeLease();
-    lastFailure = failure;
-    if (failure.kind === 'moderated') createQualityWatch(ctx, job.model).moderated(token);
-    const now = ctx.now();
-    const verdict = ledger.judge(failure);
-    mayTryAnother = verdict.tryAnother;
-    if (verdict.charge) await chargeFailure(ctx.db, token, job.model.bucket, failure, statePolicy(ctx.settings), now);
-    refreshAfterQuotaError(ctx, token, failure, job.model, () => tokenValue(token));
-    if (failure.kind === 'challenge' || failure.kind === 'anti_bot') {
-      ctx.platform.waitUntil(setMeta(ctx.db, 'egress_last_challenge', JSON.stringify({ at: now, kind: failure.kind, message: failure.message }), now));
-    }
-  }
-
-  /** Asked right after `record`, whose verdict already folds in `failure.retryable`. */
-  function canRetry() {
-    return mayTryAnother && attempts < maxAttempts && !signal?.aborted;
-  }
-
-  async function tokenValue(token: TokenRow): Promise<string> {
+  const tokenValue = (token: TokenRow): Promise<string> => {
     let raw = rawTokens.get(token.id);
-    if (!raw) {
-      raw = await decryptSecret(ctx.secret, token.tokenEnc);
-      rawTokens.set(token.id, raw);
-    }
+    if (!raw) rawTokens.set(token.id, (raw = decryptSecret(ctx.secret, token.tokenEnc).catch(() => Promise.reject(undecryptable()))));
     return raw;
+  };
+
+  /** Frees the account and applies the failure; the caller then asks `budget.mayRetry`. */
+  async function record(token: TokenRow, failure: UpstreamFailure): Promise<UpstreamFailure> {
+    accounts.freeLease();
+    await applyAttemptFailure(ctx, job.model, token, failure, budget.fail(failure), () => tokenValue(token));
+    return failure;
   }
 
   /** A request with attachments settles its admission on its own first (one more round trip, only for them). */
@@ -157,41 +150,37 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     return files;
   }
 
-  /** One attempt; a failure is recorded and returned. */
+  /** One attempt: an account, its uploads, the opened conversation; a failure is recorded and returned. */
   async function tryOnce(): Promise<Attempt | UpstreamFailure> {
     const prepared = await attachments();
-    // Counted once an account was found: running out of accounts is not an attempt.
-    const token = await accounts.acquire(lastFailure);
-    attempts++;
-    tried.push(token.id);
+    const token = await accounts.acquire(budget.state.lastFailure);
+    budget.begin(token.id);
     served = token;
-    const raw = await tokenValue(token);
-    const uploads: UploadResult[] = [];
-    for (const file of prepared) {
-      const up = await uploadFile(ctx.grok, raw, file, signal);
-      if (!up.ok) {
-        await record(token, up.failure);
-        return up.failure;
+    try {
+      const raw = await tokenValue(token);
+      const uploads: UploadResult[] = [];
+      for (const file of prepared) {
+        const up = await uploadFile(ctx.grok, raw, file, signal);
+        if (!up.ok) return record(token, up.failure);
+        uploads.push(up.value);
       }
-      uploads.push(up.value);
+      const opened = await job.transport({ ctx, token, raw, uploads, signal });
+      if (!opened.ok) return record(token, opened.failure);
+      return { token, batches: opened.value[Symbol.asyncIterator]() };
+    } catch (e) {
+      // Not an upstream failure (ours: a row sealed under another SECRET_KEY, a bug): the account is not
+      // charged, but its in-flight slot must not wait for the lease to expire.
+      accounts.freeLease();
+      throw e;
     }
-    const opened = await job.transport({ ctx, token, raw, uploads, signal });
-    if (!opened.ok) {
-      await record(token, opened.failure);
-      return opened.failure;
-    }
-    return { token, batches: opened.value[Symbol.asyncIterator]() };
   }
 
   /** Opens an upstream stream, retrying HTTP-level failures; throws a GatewayError when exhausted. */
   async function open(): Promise<Attempt> {
     for (;;) {
       const r = await tryOnce();
-      if ('batches' in r) {
-        served = r.token;
-        return r;
-      }
-      if (!canRetry()) throw failureToError(r);
+      if ('batches' in r) return r;
+      if (!budget.mayRetry(!!signal?.aborted)) throw failureToError(r);
     }
   }
 
@@ -211,20 +200,13 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     let current = first;
     served = first.token;
     let watch = createQualityWatch(ctx, job.model);
+    let visible = false;
     try {
-      let visible = false;
       for (;;) {
         const { value: batch, done } = await current.batches.next();
         if (done) return;
-        let failure: UpstreamFailure | undefined;
-        let end = batch.length;
-        for (let i = 0; i < batch.length; i++) {
-          const event = batch[i];
-          if (event.type === 'error') {
-            failure = event.failure;
-            end = i;
-            break;
-          }
+        const { events, failure } = cutAtFailure(batch);
+        for (const event of events) {
           if (event.type === 'done') {
             succeeded(current.token);
             watch.finished(current.token);
@@ -233,18 +215,14 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
             if (event.type !== 'meta') visible = true;
           }
         }
-        if (!failure) {
-          yield batch;
-          continue;
-        }
-        if (end > 0) yield batch.slice(0, end);
+        if (events.length) yield events;
+        if (!failure) continue;
         await record(current.token, failure);
-        if (visible || !canRetry()) throw failureToError(failure);
+        if (visible || !budget.mayRetry(!!signal?.aborted)) throw failureToError(failure);
         await current.batches.return?.();
         current = await open();
         served = current.token;
         watch = createQualityWatch(ctx, job.model);
-        visible = false;
       }
     } finally {
       // Ends the upstream fetch when the consumer stops early (client disconnect).
@@ -259,7 +237,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
     /** The same events one at a time, for consumers off the hot path. */
     events: (first: Attempt) => eachEvent(batches(first)),
     get attempts() {
-      return attempts;
+      return budget.state.attempts;
     },
     /** The key's admission once settled (with the first claim); a no-op before and for keyless callers. */
     get admission() {
