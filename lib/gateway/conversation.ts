@@ -129,7 +129,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
 
     const transport = video
       ? videoTransport(model, prompt.text, video.data)
-      : conversationTransport({ message: prompt.text, model, restOnly: model.kind !== 'chat' });
+      : conversationTransport({ message: prompt.text, model, restOnly: model.kind !== 'chat', bulkRead: !request.stream });
     // Ends the upstream call when the client goes away (request abort or SSE cancel).
     const upstreamAbort = new AbortController();
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });

@@ -56,6 +56,8 @@ export function conversationTransport(spec: {
   model: ChatPayloadInput['model'];
   /** Media flows (image generation through chat) stay on REST even under Profile C. */
   restOnly?: boolean;
+  /** The client takes the answer whole (non-stream): the REST body is read in large pieces. */
+  bulkRead?: boolean;
 }): Transport {
   return async ({ ctx, token, raw, uploads, signal }) => {
     if (ctx.settings.upstream_profile === 'C' && !spec.restOnly) {
@@ -89,6 +91,7 @@ export function conversationTransport(spec: {
       referer: spec.referer,
       firstFrameTimeoutMs: ctx.settings.first_frame_timeout_seconds * 1000,
       idleTimeoutMs: ctx.settings.idle_timeout_seconds * 1000,
+      bulkRead: spec.bulkRead,
     });
   };
 }

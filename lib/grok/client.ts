@@ -36,6 +36,8 @@ interface ConversationOptions {
   referer?: string;
   firstFrameTimeoutMs: number;
   idleTimeoutMs: number;
+  /** The client takes the answer whole: read the body in large pieces (see `bodyReader`). */
+  bulkRead?: boolean;
 }
 
 const origin = (baseUrl: string) => new URL(baseUrl).origin;
@@ -143,13 +145,55 @@ function createWatchdog(limitMs: () => number, onExpire: () => void) {
   };
 }
 
+/**
+ * Least bytes per read of a bulk body. Every read is a JS turn that costs the runtime far more than the
+ * bytes it carries (a 1,000-token answer arrives in about 2,000 small reads); a client that takes the
+ * answer whole gains nothing from small ones. 1 KiB keeps the idle timeout meaningful: an upstream that
+ * is still generating sends that much long before the shortest idle timeout (5 s).
+ */
+const BULK_READ_BYTES = 1024;
+const BULK_BUFFER_BYTES = 64 * 1024;
+
+type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, 'read' | 'cancel'>;
+type ReadAtLeast = (min: number, view: Uint8Array<ArrayBuffer>) => Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
+
+/**
+ * The body's reader: chunk by chunk as the network delivers (a streamed answer must not wait), or for
+ * bulk reads workerd's `readAtLeast` on a BYOB reader, one reused buffer; where the runtime has no
+ * such reader, chunk by chunk.
+ */
+function bodyReader(body: ReadableStream<Uint8Array>, bulk: boolean): BodyReader {
+  if (bulk) {
+    try {
+      const byob = body.getReader({ mode: 'byob' }) as ReadableStreamBYOBReader & { readAtLeast?: ReadAtLeast };
+      const readAtLeast = byob.readAtLeast?.bind(byob);
+      if (readAtLeast) {
+        let buffer = new ArrayBuffer(BULK_BUFFER_BYTES);
+        return {
+          read: async () => {
+            const step = await readAtLeast(BULK_READ_BYTES, new Uint8Array(buffer));
+            // The buffer was transferred into the result; it is read (decoded) before the next call.
+            if (step.value) buffer = step.value.buffer;
+            return step;
+          },
+          cancel: (reason) => byob.cancel(reason),
+        };
+      }
+      byob.releaseLock();
+    } catch {
+      /* not a byte stream: chunk by chunk */
+    }
+  }
+  return body.getReader();
+}
+
 async function* streamEvents(
   body: ReadableStream<Uint8Array>,
   abort: AbortController,
   opts: ConversationOptions,
   cleanup: () => void,
 ): AsyncGenerator<GrokEvent[]> {
-  const reader = body.getReader();
+  const reader = bodyReader(body, opts.bulkRead === true);
   const splitter = createFrameSplitter();
   const mapper = createFrameMapper();
   let first = true;
