@@ -306,6 +306,13 @@ interface CutCase {
   code: string;
   status: number;
   effect: Effect;
+  /**
+   * The failure cuts the connection or stalls it. A non-stream answer is read in kilobytes (lib/grok/client.ts
+   * `bodyReader`), and bytes of a read the connection failed under are lost with it: when the partial text was
+   * among them, nothing visible was seen, so the request goes to a second account — which fails the same way and,
+   * as a repeat, is not charged. Either way the client gets the same error and only the first account is struck.
+   */
+  lostWithConnection?: boolean;
 }
 
 /** Failures after visible output: never retried; stream → partial output + error frame + [DONE]. */
@@ -325,6 +332,7 @@ const CUT: CutCase[] = [
     code: 'upstream_error',
     status: 502,
     effect: struck(/connection|ended before the answer was complete/),
+    lostWithConnection: true,
   },
   {
     name: 'body ends cleanly mid-line, no end of answer (truncate:clean)',
@@ -341,6 +349,7 @@ const CUT: CutCase[] = [
     code: 'upstream_timeout',
     status: 502,
     effect: struck(/sent nothing for 5s \(mid-answer\)/),
+    lostWithConnection: true,
   },
 ];
 
@@ -360,10 +369,11 @@ test.describe('REST: a failure after output has started is not retried', () => {
       const err = await apiError(key.client.chat.completions.create(ask(c.text)));
       expect(err.status).toBe(c.status);
       expect(err.code).toBe(c.code);
-      const [only, ...more] = accountsOf(await fake.conversations());
-      expect(more).toEqual([]);
-      await expectAccounts({ [only.id]: c.effect });
-      await expectLog({ status: c.status, reason: c.code, attempts: 1, tokenId: only.id, stream: false });
+      const [first, ...more] = accountsOf(await fake.conversations());
+      expect(more.length).toBeLessThanOrEqual(c.lostWithConnection ? 1 : 0);
+      await expectAccounts({ [first.id]: c.effect });
+      const last = more[0] ?? first;
+      await expectLog({ status: c.status, reason: c.code, attempts: 1 + more.length, tokenId: last.id, stream: false });
     });
   }
 });

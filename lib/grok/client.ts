@@ -154,7 +154,11 @@ function createWatchdog(limitMs: () => number, onExpire: () => void) {
 const BULK_READ_BYTES = 1024;
 const BULK_BUFFER_BYTES = 64 * 1024;
 
-type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, 'read' | 'cancel'>;
+interface BodyReader {
+  /** The next bytes; a bulk reader waits for `atLeast` of them (or the end), a chunk reader ignores it. */
+  read(atLeast: number): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
 type ReadAtLeast = (min: number, view: Uint8Array<ArrayBuffer>) => Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
 
 /**
@@ -170,8 +174,8 @@ function bodyReader(body: ReadableStream<Uint8Array>, bulk: boolean): BodyReader
       if (readAtLeast) {
         let buffer = new ArrayBuffer(BULK_BUFFER_BYTES);
         return {
-          read: async () => {
-            const step = await readAtLeast(BULK_READ_BYTES, new Uint8Array(buffer));
+          read: async (atLeast) => {
+            const step = await readAtLeast(atLeast, new Uint8Array(buffer));
             // The buffer was transferred into the result; it is read (decoded) before the next call.
             if (step.value) buffer = step.value.buffer;
             return step;
@@ -184,7 +188,8 @@ function bodyReader(body: ReadableStream<Uint8Array>, bulk: boolean): BodyReader
       /* not a byte stream: chunk by chunk */
     }
   }
-  return body.getReader();
+  const reader = body.getReader();
+  return { read: () => reader.read(), cancel: (reason) => reader.cancel(reason) };
 }
 
 async function* streamEvents(
@@ -200,13 +205,16 @@ async function* streamEvents(
   const limitMs = () => (first ? opts.firstFrameTimeoutMs : opts.idleTimeoutMs);
   const watchdog = createWatchdog(limitMs, () => reader.cancel().catch(() => {}));
   const frames: Frame[] = [];
+  // Chunk reads until the first event: when it came is the answer's start (the first-frame timeout and the
+  // quality guard's speed are timed from it); a bulk answer then reads in kilobytes.
+  let atLeast = 1;
 
   try {
     for (;;) {
       let step: ReadableStreamReadResult<Uint8Array>;
       let failure: unknown;
       try {
-        step = await reader.read();
+        step = await reader.read(atLeast);
         if (!step.done) splitter.push(step.value, frames);
         else splitter.end(frames);
       } catch (e) {
@@ -233,7 +241,10 @@ async function* streamEvents(
           }
         }
         frames.length = 0;
-        if (events.length) yield events;
+        if (events.length) {
+          if (opts.bulkRead) atLeast = BULK_READ_BYTES;
+          yield events;
+        }
       }
       if (failure !== undefined) {
         if (opts.signal?.aborted) return;
