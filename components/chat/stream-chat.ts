@@ -79,7 +79,9 @@ export async function streamChat(opts: {
     }
     if (delta.media) state.media = [...state.media, ...delta.media];
     for (const p of delta.media_progress ?? []) {
-      state.progress = [...state.progress.filter((q) => q.type !== p.type || q.index !== p.index), p];
+      // In place: each item keeps its position (its bar does not jump when another one moves).
+      const at = state.progress.findIndex((q) => q.type === p.type && q.index === p.index);
+      state.progress = at === -1 ? [...state.progress, p] : state.progress.map((q, i) => (i === at ? p : q));
     }
     opts.onUpdate({ ...state, citations: [...state.citations] });
   }

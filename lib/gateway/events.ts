@@ -23,7 +23,9 @@ export type MediaProgressEvent = {
 };
 export type GatewayEvent = Exclude<GrokEvent, UpstreamMediaEvent> | ToolCallEvent | MediaEvent | MediaProgressEvent;
 /** The upstream's media events: the media stage turns them into links (never passed on, they hold upstream paths). */
-export type UpstreamMediaEvent = Extract<GrokEvent, { type: 'image_progress' | 'video_progress' | 'image' | 'video' | 'image_failed' }>;
+const UPSTREAM_MEDIA = ['image_progress', 'video_progress', 'image', 'video', 'image_failed'] as const satisfies readonly GrokEvent['type'][];
+export type UpstreamMediaEvent = Extract<GrokEvent, { type: (typeof UPSTREAM_MEDIA)[number] }>;
+export const isUpstreamMedia = (e: GrokEvent): e is UpstreamMediaEvent => (UPSTREAM_MEDIA as readonly string[]).includes(e.type);
 
 const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 

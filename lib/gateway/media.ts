@@ -8,7 +8,7 @@
 import type { GrokEvent } from '@/lib/grok/events';
 import { signMediaUrl } from '@/lib/media/links';
 import type { GatewayContext } from './context';
-import type { GatewayEvent, MediaEvent, MediaProgressEvent, UpstreamMediaEvent } from './events';
+import { isUpstreamMedia, type GatewayEvent, type MediaEvent, type MediaProgressEvent, type UpstreamMediaEvent } from './events';
 
 export function mediaLink(ctx: GatewayContext, origin: string, path: string, tokenId: string): Promise<string> {
   return signMediaUrl(path, { origin, secret: ctx.secret, tokenId, ttlSeconds: ctx.settings.media_link_ttl_hours * 3600, now: ctx.now() });
@@ -16,9 +16,6 @@ export function mediaLink(ctx: GatewayContext, origin: string, path: string, tok
 
 /** How media reaches the client: typed events (the dashboard asks for them) or text any chat client renders. */
 export type MediaMode = 'events' | 'text';
-
-const isMedia = (e: GrokEvent): e is UpstreamMediaEvent =>
-  e.type === 'image_progress' || e.type === 'video_progress' || e.type === 'image' || e.type === 'video' || e.type === 'image_failed';
 
 interface MediaState {
   /** The highest progress reported per image index. */
@@ -80,13 +77,13 @@ export async function* chatMediaEvents(
   const state: MediaState = { imageProgress: new Map(), sawMedia: false };
   const link = (path: string) => mediaLink(ctx, origin, path, owner() ?? '');
   for await (const batch of batches) {
-    if (!batch.some(isMedia)) {
+    if (!batch.some(isUpstreamMedia)) {
       yield batch as GatewayEvent[];
       continue;
     }
     const out: GatewayEvent[] = [];
     for (const event of batch) {
-      if (!isMedia(event)) {
+      if (!isUpstreamMedia(event)) {
         out.push(event);
         continue;
       }

@@ -119,13 +119,6 @@ export interface Attempt {
  */
 const undecryptable = () => new GatewayError('internal', 'an account cannot be decrypted with this SECRET_KEY (was it changed?): import it again');
 
-/** A batch cut at its first in-band error: the events before it and the failure (none: the whole batch). */
-function cutAtFailure(batch: GrokEvent[]): { events: GrokEvent[]; failure?: UpstreamFailure } {
-  const at = batch.findIndex((e) => e.type === 'error');
-  if (at === -1) return { events: batch };
-  return { events: batch.slice(0, at), failure: (batch[at] as Extract<GrokEvent, { type: 'error' }>).failure };
-}
-
 export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, signal?: AbortSignal) {
   const budget = createAttemptBudget(1 + ctx.settings.max_retries);
   const accounts = createAccountAcquirer(ctx, job, budget.state.tried, signal);
@@ -208,8 +201,16 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
       for (;;) {
         const { value: batch, done } = await current.batches.next();
         if (done) return;
-        const { events, failure } = cutAtFailure(batch);
-        for (const event of events) {
+        // One pass: events are watched up to the batch's first in-band error, which cuts it there.
+        let failure: UpstreamFailure | undefined;
+        let end = batch.length;
+        for (let i = 0; i < batch.length; i++) {
+          const event = batch[i];
+          if (event.type === 'error') {
+            failure = event.failure;
+            end = i;
+            break;
+          }
           if (event.type === 'done') {
             succeeded(current.token);
             watch.finished(current.token);
@@ -218,7 +219,7 @@ export function createUpstreamRunner(ctx: GatewayContext, job: UpstreamJob, sign
             if (event.type !== 'meta') visible = true;
           }
         }
-        if (events.length) yield events;
+        if (end > 0) yield end === batch.length ? batch : batch.slice(0, end);
         if (!failure) continue;
         await record(current.token, failure);
         if (visible || !budget.mayRetry(!!signal?.aborted)) throw failureToError(failure);
