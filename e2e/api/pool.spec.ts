@@ -8,6 +8,7 @@ import {
   fake,
   freshState,
   gateway,
+  rawChat,
   tokenOfCall,
   userMessage,
   type PoolToken,
@@ -236,5 +237,38 @@ test.describe('blast radius: a failure the request causes stays with the request
     expect(err.status).toBe(502);
     expect(err.message).toContain('ended before the answer was complete');
     expect((await gateway.tokens()).filter((t) => t.status === 'cooling')).toHaveLength(1);
+  });
+});
+
+test.describe('database round trips before the first upstream byte', () => {
+  const roundTrips = (r: Response) => Number(/round_trips=(\d+)/.exec(r.headers.get('server-timing') ?? '')?.[1]);
+  const ask = async (key: string, stream: boolean) => {
+    const r = await rawChat(key, { model: 'grok-4', stream, messages: userMessage('Say hello in French. #scenario:plain') });
+    expect(r.status).toBe(200);
+    if (stream) expect(await r.text()).toContain('data: [DONE]');
+    else expect(((await r.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(PLAIN_TEXT);
+    return roundTrips(r);
+  };
+
+  test('once this server has seen the key, a chat request claims its account in its first and only round trip', async () => {
+    const key = await gateway.createKey({ name: 'e2e-round-trips' });
+    await ask(key.key, true);
+    const trips = [];
+    for (let i = 0; i < 6; i++) trips.push(await ask(key.key, i % 2 === 0));
+    expect(trips).toEqual([1, 1, 1, 1, 1, 1]);
+    // Every claim served a request: no claim taken and left behind, and both slots are free again.
+    const tokens = await gateway.tokens();
+    expect(tokens.reduce((n, t) => n + t.useCount, 0)).toBe(7);
+    await Promise.all([ask(key.key, true), ask(key.key, true)]);
+    expect((await fake.conversations()).map((c) => c.token).slice(-2).sort()).toEqual(pool.map((t) => t.raw).sort());
+  });
+
+  test('a key with limits settles its admission with the claim: two round trips, and a refusal takes nothing from the pool', async () => {
+    const key = await gateway.createKey({ name: 'e2e-round-trips-limited', limits: { chatPerDay: 2 } });
+    expect([await ask(key.key, true), await ask(key.key, false)]).toEqual([2, 2]);
+    const refused = await rawChat(key.key, { model: 'grok-4', messages: userMessage('one more #scenario:plain') });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('chat_quota_exceeded');
+    expect((await gateway.tokens()).reduce((n, t) => n + t.useCount, 0)).toBe(2);
   });
 });

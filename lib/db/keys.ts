@@ -5,6 +5,13 @@ import { apiKeys, keyLeases, keyUsage, type ApiKeyRow } from './schema';
 
 export const keyByHashQuery = (db: Db, hash: string) => db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
 
+/**
+ * True while the key with this hash may be used (active, not expired): the condition a statement that runs
+ * in the same batch as the key lookup needs, so it does nothing for a key the lookup will refuse.
+ */
+export const activeKeyCondition = (hash: string, now: number) =>
+  sql`EXISTS (SELECT 1 FROM ${apiKeys} WHERE ${apiKeys.keyHash} = ${hash} AND ${apiKeys.status} = 'active' AND (${apiKeys.expiresAt} IS NULL OR ${apiKeys.expiresAt} > ${now}))`;
+
 export async function findKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | undefined> {
   const [row] = await keyByHashQuery(db, hash);
   return row;

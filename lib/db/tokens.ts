@@ -37,14 +37,14 @@ export function listCandidates(db: Db, opts: { types: Candidate['type'][]; bucke
  * Takes one of the account's `limit` in-flight slots unless they are all taken or the account is not ready.
  * Runs in the claim's batch, before it: the claim then only succeeds if this lease exists.
  */
-export function leaseAccount(db: Db, leaseId: string, tokenId: string, limit: number, now: number, ttlMs: number) {
+export function leaseAccount(db: Db, leaseId: string, tokenId: string, limit: number, now: number, ttlMs: number, guard?: SQL) {
   return db
     .insert(accountLeases)
     .select(
       db
         .select({ id: sql<string>`${leaseId}`.as('id'), tokenId: tokens.id, expiresAt: sql<number>`${now + ttlMs}`.as('expires_at') })
         .from(tokens)
-        .where(and(eq(tokens.id, tokenId), ready(now), sql`${inFlight(now)} < ${limit}`)),
+        .where(and(eq(tokens.id, tokenId), ready(now), sql`${inFlight(now)} < ${limit}`, guard)),
     )
     .returning({ id: accountLeases.id });
 }
@@ -63,7 +63,8 @@ export async function countBusyAccounts(db: Db, types: Candidate['type'][], limi
 }
 
 /** Marks the account as used and charges the local quota estimate, unless another request made it unusable. */
-export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number; leaseId?: string }) {
+/** `guard`: a further condition (e.g. the caller's key is active) for a claim made before the caller is checked. */
+export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: number; now: number; leaseId?: string; guard?: SQL }) {
   const col = bucketColumn(opts.bucket);
   return db
     .update(tokens)
@@ -72,7 +73,7 @@ export function claimToken(db: Db, id: string, opts: { bucket: Bucket; units: nu
       useCount: sql`${tokens.useCount} + 1`,
       [opts.bucket === 'heavy' ? 'heavyRemainingQueries' : 'remainingQueries']: sql`CASE WHEN ${col} > 0 THEN max(${col} - ${opts.units}, 0) ELSE ${col} END`,
     })
-    .where(and(eq(tokens.id, id), ready(opts.now), opts.leaseId ? sql`EXISTS (SELECT 1 FROM ${accountLeases} WHERE ${accountLeases.id} = ${opts.leaseId})` : undefined))
+    .where(and(eq(tokens.id, id), ready(opts.now), opts.leaseId ? sql`EXISTS (SELECT 1 FROM ${accountLeases} WHERE ${accountLeases.id} = ${opts.leaseId})` : opts.guard))
     .returning();
 }
 

@@ -6,17 +6,16 @@
  */
 import type { ModelEntry } from '@/lib/catalog/models';
 import type { TokenRow } from '@/lib/db/schema';
-import { claimToken, countBusyAccounts, leaseAccount, listCandidates, nextCooldownEnd, nextProbeDue, releaseAccountLease, unclaimToken } from '@/lib/db/tokens';
+import { countBusyAccounts, listCandidates, nextCooldownEnd, nextProbeDue } from '@/lib/db/tokens';
 import type { UpstreamFailure } from '@/lib/grok/errors';
 import { createTokenPicker, poolsFor, type Candidate } from '@/lib/pool/select';
 import { GatewayError } from '@/lib/errors';
-import { accountFreed, waitForAccount } from './account-slots';
+import { waitForAccount } from './account-slots';
+import { giveBack, planClaim, releaseSlot, type Claimed } from './account-claim';
 import type { GatewayContext } from './context';
 import { failureToError } from './failure-errors';
 import { noAdmission, type AdmissionPlan, type KeyAdmission } from './key-limits';
 
-/** An orphaned in-flight slot (a crashed isolate) lapses after this; a live request never holds one as long. */
-const ACCOUNT_LEASE_TTL_MS = 10 * 60_000;
 /** While waiting for a busy account, the pool is looked at again this often (other isolates free slots too). */
 const BUSY_POLL_MS = 500;
 
@@ -26,6 +25,8 @@ interface AcquireJob {
   candidates?: Candidate[];
   /** The key's admission, run in one batch with the first claim and settled before anything goes upstream. */
   admission?: AdmissionPlan;
+  /** An account the request's first batch claimed already: the first attempt's. */
+  claimed?: Claimed;
 }
 
 /** `tried` is the runner's list of accounts already used by this request (never picked again). */
@@ -36,6 +37,7 @@ export function createAccountAcquirer(ctx: GatewayContext, job: AcquireJob, trie
   let preloaded = job.candidates;
   let pendingAdmission = job.admission;
   let admitted: KeyAdmission = noAdmission;
+  let early = job.claimed;
 
   /** Settles the key's admission on its own when no claim carried it (empty pool, or nothing to batch). */
   async function admitAlone(): Promise<void> {
@@ -51,39 +53,50 @@ export function createAccountAcquirer(ctx: GatewayContext, job: AcquireJob, trie
     if (!lease) return;
     const id = lease;
     lease = undefined;
-    ctx.platform.waitUntil(releaseAccountLease(ctx.db, id).then(accountFreed));
+    releaseSlot(ctx, id);
+  }
+
+  /** Settles the key's admission that waited for this claim; a refusal gives the account back. */
+  function settleWith(claimed: Claimed | undefined, plan: AdmissionPlan, results: readonly unknown[]): void {
+    try {
+      admitted = plan.settle(results);
+    } catch (e) {
+      // The claim goes first, so a refused admission only needs it (and its slot) taken back.
+      if (claimed) giveBack(ctx, claimed, job.model.bucket);
+      lease = undefined;
+      throw e;
+    }
   }
 
   async function claim(choice: Candidate, now: number): Promise<TokenRow | undefined> {
-    const leaseId = perAccount ? crypto.randomUUID() : undefined;
-    const leaseQuery = leaseId ? [leaseAccount(ctx.db, leaseId, choice.id, perAccount, now, ACCOUNT_LEASE_TTL_MS)] : [];
-    const claimQuery = claimToken(ctx.db, choice.id, { bucket: job.model.bucket, units: job.model.units, now, leaseId });
+    // An admission with nothing to ask D1 is settled first: a key refused outright claims nothing.
+    if (!pendingAdmission?.statements.length) await admitAlone();
+    const planned = planClaim(ctx, choice, { model: job.model, perAccount, now });
     const plan = pendingAdmission;
-    if (!plan?.statements.length && !leaseId) {
-      await admitAlone();
-      return (await claimQuery)[0];
-    }
     pendingAdmission = undefined;
     const admission = plan?.statements ?? [];
-    // Lease, then the claim (which needs the lease), then the key's admission: one round trip.
-    const results: readonly unknown[] = await ctx.db.batch([...leaseQuery, claimQuery, ...admission] as unknown as Parameters<typeof ctx.db.batch>[0]);
-    const [row] = results[leaseQuery.length] as TokenRow[];
-    if (row && leaseId) lease = leaseId;
-    else if (leaseId && (results[0] as unknown[]).length) ctx.platform.waitUntil(releaseAccountLease(ctx.db, leaseId));
-    if (!plan) return row;
-    try {
-      admitted = plan.settle(results.slice(leaseQuery.length + 1));
-    } catch (e) {
-      // The claim goes first, so a refused admission only needs it (and its slot) taken back.
-      if (row) ctx.platform.waitUntil(unclaimToken(ctx.db, row, choice, job.model.bucket));
-      freeLease();
-      throw e;
-    }
-    return row;
+    // Slot, then the claim (which needs the slot), then the key's admission: one round trip.
+    const results: readonly unknown[] = await ctx.db.batch([...planned.statements, ...admission] as unknown as Parameters<typeof ctx.db.batch>[0]);
+    const claimed = planned.read(results);
+    lease = claimed?.leaseId;
+    if (plan) settleWith(claimed, plan, results.slice(planned.statements.length));
+    return claimed?.row;
+  }
+
+  /** The account the request's first batch already claimed: taken once its key is admitted. */
+  async function takeEarly(claimed: Claimed): Promise<TokenRow> {
+    lease = claimed.leaseId;
+    const plan = pendingAdmission;
+    pendingAdmission = undefined;
+    if (plan) settleWith(claimed, plan, plan.statements.length ? await ctx.db.batch(plan.statements as unknown as Parameters<typeof ctx.db.batch>[0]) : []);
+    return claimed.row;
   }
 
   /** Claims a ready account not tried yet, waiting (in arrival order) while every one is busy; else throws why none. */
   async function acquire(lastFailure: UpstreamFailure | undefined): Promise<TokenRow> {
+    const claimed = early;
+    early = undefined;
+    if (claimed) return takeEarly(claimed);
     const waitUntil = ctx.now() + ctx.settings.account_busy_wait_seconds * 1000;
     let lookedAgain = false;
     for (;;) {

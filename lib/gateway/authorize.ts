@@ -37,9 +37,14 @@ export function checkKey(ctx: GatewayContext, hash: string | undefined, key: Api
   return key;
 }
 
+/** Whether the key may use the model (a key without a model list may use any). */
+export function modelAllowed(caller: Caller, model: ModelEntry): boolean {
+  const allowed = caller?.models;
+  return !allowed?.length || allowed.includes(model.id) || model.aliases.some((a) => allowed.includes(a));
+}
+
 export function ensureModelAllowed(caller: Caller, model: ModelEntry): void {
-  if (!caller?.models?.length) return;
-  if (!caller.models.includes(model.id) && !model.aliases.some((a) => caller.models!.includes(a))) {
+  if (!modelAllowed(caller, model)) {
     throw new GatewayError('model_not_allowed', `This API key may not use model "${model.id}"`, { param: 'model' });
   }
 }

@@ -22,8 +22,10 @@ import { planAdmission, type KeyAdmission } from './key-limits';
 import { createRequestLog } from './request-log';
 import { prepareAttachments } from './attachments';
 import { conversationTransport, createUpstreamRunner, type Attempt } from './upstream';
+import { giveBack } from './account-claim';
+import type { ModelEntry } from '@/lib/catalog/models';
 import { chatMediaEvents, type MediaMode } from './media';
-import { videoConfigSchema, videoTransport } from './video-generation';
+import { videoConfigSchema, videoTransport, type VideoConfig } from './video-generation';
 import { runHousekeeping } from './housekeeping';
 import { coalesce, withToolCalls, type GatewayEvent } from './events';
 import { publicOrigin } from './public-origin';
@@ -82,45 +84,65 @@ interface ConversationOptions {
   media?: MediaMode;
 }
 
+interface PreparedRequest {
+  request: ConversationRequest;
+  /** Tools emulated through the prompt (none when tool calling is off or the model is not a chat model). */
+  tools: ToolSpec[];
+  prompt: ReturnType<typeof flattenMessages>;
+  video?: VideoConfig;
+}
+
+/** What the request asks upstream, checked before anything touches the pool. */
+function prepareRequest(ctx: GatewayContext, request: ConversationRequest, model: ModelEntry): Omit<PreparedRequest, 'request'> {
+  const tools = ctx.settings.tool_calling === 'emulate' && request.toolChoice !== 'none' && model.kind === 'chat' ? (request.tools ?? []) : [];
+  const messages: ConversationMessage[] = tools.length
+    ? [{ role: 'system', content: toolPrompt(tools, request.toolChoice ?? 'auto', request.parallelToolCalls !== false) }, ...request.messages]
+    : request.messages;
+  const prompt = flattenMessages(messages);
+  if (!prompt.text && !prompt.attachments.length) {
+    throw new GatewayError('invalid_request', 'messages contain no text or images', { param: 'messages' });
+  }
+  const video = model.kind === 'video' ? videoConfigSchema.safeParse(request.videoConfig ?? {}) : undefined;
+  if (video && !video.success) {
+    const issue = video.error.issues[0];
+    throw new GatewayError('invalid_request', `video_config.${issue.path.join('.')}: ${issue.message}`, { param: `video_config.${issue.path.join('.')}` });
+  }
+  return { tools, prompt, video: video?.data };
+}
+
 export async function handleConversation(req: Request, platform: Platform, format: WireFormat, opts: ConversationOptions): Promise<Response> {
   const log = createRequestLog({ db: getDb(platform.bindings.DB), waitUntil: platform.waitUntil }, { endpoint: opts.endpoint });
   let admitted: () => KeyAdmission | undefined = () => undefined;
+  /** Set while this request holds an account claimed in its first batch that no runner has taken yet. */
+  let giveBackEarly: (() => void) | undefined;
   try {
     // The body is read before the key is checked, but its errors are raised after the key's (a bad key is a 401 first).
     const body = await readJsonBody(req).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
-    const parsed: { request?: ConversationRequest } = {};
-    const { ctx, caller, model, candidates, modelError } = await preflight(req, platform, {
+    const parsed: Partial<PreparedRequest> = {};
+    const { ctx, caller, model, candidates, claimed, modelError } = await preflight(req, platform, {
       asAdmin: opts.asAdmin,
       modelOf: (c) => {
         if ('error' in body) throw body.error;
         parsed.request = format.parse(body.value, c);
-        return resolveModel(c, parsed.request.model, ['chat', 'image', 'video']);
+        const named = resolveModel(c, parsed.request.model, ['chat', 'image', 'video']);
+        Object.assign(parsed, prepareRequest(c, parsed.request, named));
+        return named;
       },
+      // A request with attachments fetches them (once its key is admitted) before it holds an account.
+      claimEarly: (m) => m.kind === 'chat' && !parsed.prompt?.attachments.length,
     });
+    if (claimed && model) giveBackEarly = () => giveBack(ctx, claimed, model.bucket);
     runHousekeeping(ctx);
     log.set({ keyId: caller?.id ?? null, keyName: opts.asAdmin ? 'admin' : (caller?.name ?? null) });
     if (caller) platform.waitUntil(touchKey(ctx.db, caller, ctx.now()));
-    const { request } = parsed;
+    const { request, tools, prompt, video } = parsed;
     if (request) log.set({ model: request.model, stream: request.stream });
-    if (modelError || !request || !model) throw modelError;
+    if (modelError || !request || !model || !tools || !prompt) throw modelError;
     ensureModelAllowed(caller, model);
 
-    const tools = ctx.settings.tool_calling === 'emulate' && request.toolChoice !== 'none' && model.kind === 'chat' ? (request.tools ?? []) : [];
-    const messages: ConversationMessage[] = tools.length
-      ? [{ role: 'system', content: toolPrompt(tools, request.toolChoice ?? 'auto', request.parallelToolCalls !== false) }, ...request.messages]
-      : request.messages;
-    const prompt = flattenMessages(messages);
-    if (!prompt.text && !prompt.attachments.length) {
-      throw new GatewayError('invalid_request', 'messages contain no text or images', { param: 'messages' });
-    }
-    const video = model.kind === 'video' ? videoConfigSchema.safeParse(request.videoConfig ?? {}) : undefined;
-    if (video && !video.success) {
-      const issue = video.error.issues[0];
-      throw new GatewayError('invalid_request', `video_config.${issue.path.join('.')}: ${issue.message}`, { param: `video_config.${issue.path.join('.')}` });
-    }
     // Video takes only the first image (the frame to animate).
     const urls = video ? prompt.attachments.slice(0, 1) : prompt.attachments;
     const files = urls.length ? () => prepareAttachments(urls, platform.fetch, 'messages', req.signal) : undefined;
@@ -128,12 +150,13 @@ export async function handleConversation(req: Request, platform: Platform, forma
     log.set({ promptTokens });
 
     const transport = video
-      ? videoTransport(model, prompt.text, video.data)
+      ? videoTransport(model, prompt.text, video)
       : conversationTransport({ message: prompt.text, model, restOnly: model.kind !== 'chat', bulkRead: !request.stream });
     // Ends the upstream call when the client goes away (request abort or SSE cancel).
     const upstreamAbort = new AbortController();
     req.signal.addEventListener('abort', () => upstreamAbort.abort(), { once: true });
-    const runner = createUpstreamRunner(ctx, { model, files, transport, candidates, admission: planAdmission(ctx, caller, model) }, upstreamAbort.signal);
+    const runner = createUpstreamRunner(ctx, { model, files, transport, candidates, claimed, admission: planAdmission(ctx, caller, model) }, upstreamAbort.signal);
+    giveBackEarly = undefined;
     admitted = () => runner.admission;
     const origin = publicOrigin(req, ctx.settings);
     const batches = (first: Attempt): AsyncIterable<GatewayEvent[]> => {
@@ -204,6 +227,7 @@ export async function handleConversation(req: Request, platform: Platform, forma
     );
   } catch (e) {
     const err = toGatewayError(e);
+    giveBackEarly?.();
     const admission = admitted();
     if (admission) platform.waitUntil(admission.refund());
     log.fail(err);

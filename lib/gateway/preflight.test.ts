@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { useTestDb } from '@/lib/test/d1';
 import { keyRow, testPlatform, tokenRow } from '@/lib/test/fixtures';
 import { accountLeases, apiKeys, meta, settings as settingsTable, tokens } from '@/lib/db/schema';
@@ -8,6 +9,10 @@ import type { Platform } from '@/lib/platform';
 import type { GatewayContext } from './context';
 import { resolveModel } from './authorize';
 import { preflight } from './preflight';
+import { planClaim } from './account-claim';
+import { contextFor } from './context';
+import { activeKeyCondition } from '@/lib/db/keys';
+import { loadSettings } from '@/lib/settings/store';
 
 const KEY = 'sk-g2a-preflight-test-key';
 const HOUR = 3_600_000;
@@ -94,5 +99,109 @@ describe('preflight', () => {
     const next = metered();
     const again = await preflight(request(), next.platform, { modelOf: chatModel('claude-sonnet-4') });
     expect([next.meter.roundTrips, again.candidates?.map((c) => c.id)]).toEqual([1, ['ready']]);
+  });
+
+  describe('claiming the account in the same batch', () => {
+    const early = { modelOf: chatModel('grok-4'), claimEarly: () => true };
+    const claimedState = async () => ({
+      leases: (await t.db.select().from(accountLeases)).map((l) => l.tokenId),
+      uses: (await t.db.select().from(tokens)).map((r) => [r.id, r.useCount]),
+    });
+    /** A request of this key seen before by this isolate (what it remembers: the key row, a sample). */
+    const seen = (key: string) => preflight(request(key), metered().platform, { modelOf: chatModel('grok-4') });
+
+    it('a key this isolate knows gets its account claimed in the one round trip, slot included', async () => {
+      await t.db.insert(tokens).values(tokenRow('only'));
+      await seen(KEY);
+
+      const { platform, meter } = metered();
+      const r = await preflight(request(KEY), platform, early);
+      expect(meter.roundTrips).toBe(1);
+      expect([r.caller?.id, r.claimed?.row.id, r.claimed?.row.useCount]).toEqual(['k1', 'only', 1]);
+      // The sample read after the claim no longer offers the account (its only slot is taken).
+      expect(r.candidates).toEqual([]);
+      expect(await claimedState()).toEqual({ leases: ['only'], uses: [['only', 1]] });
+    });
+
+    it('claims nothing when the caller says not to, for an unknown key, or for a key with limits', async () => {
+      await t.db.insert(tokens).values(tokenRow('only'));
+      await seen(KEY);
+      const none = await preflight(request(KEY), metered().platform, { modelOf: chatModel('grok-4'), claimEarly: () => false });
+      expect(none.claimed).toBeUndefined();
+
+      await t.db.insert(apiKeys).values(keyRow('new', { keyHash: await hashApiKey(`${KEY}-new`) }));
+      expect((await preflight(request(`${KEY}-new`), metered().platform, early)).claimed).toBeUndefined();
+
+      await t.db.insert(apiKeys).values(keyRow('limited', { keyHash: await hashApiKey(`${KEY}-limited`), limits: { rpm: 5 } }));
+      await seen(`${KEY}-limited`);
+      expect((await preflight(request(`${KEY}-limited`), metered().platform, early)).claimed).toBeUndefined();
+      expect(await claimedState()).toEqual({ leases: [], uses: [['only', 0]] });
+    });
+
+    it('a key disabled or expired since this isolate saw it is refused and claims nothing', async () => {
+      await t.db.insert(tokens).values(tokenRow('only'));
+      for (const [set, code] of [
+        [{ status: 'disabled' as const }, 'api_key_disabled'],
+        [{ status: 'active' as const, expiresAt: Date.now() - 1 }, 'api_key_expired'],
+      ] as const) {
+        await t.db.update(apiKeys).set({ status: 'active', expiresAt: null }).where(eq(apiKeys.id, 'k1'));
+        await seen(KEY);
+        await t.db.update(apiKeys).set(set).where(eq(apiKeys.id, 'k1'));
+        expect(await failure(preflight(request(KEY), metered().platform, early))).toEqual([401, code]);
+        expect(await claimedState()).toEqual({ leases: [], uses: [['only', 0]] });
+      }
+    });
+
+    it('the claim statements themselves take nothing for a key that is not active (no claim to give back)', async () => {
+      await t.db.insert(tokens).values(tokenRow('only'));
+      const { platform } = metered();
+      const ctx = contextFor(platform, await loadSettings(t.d1));
+      const choice = { id: 'only', type: 'sso' as const, remaining: -1, resetAt: null, lastUsedAt: null, failedCount: 0 };
+      const attempt = async (key: string) => {
+        const plan = planClaim(ctx, choice, { model: { bucket: 'default', units: 1 }, perAccount: 1, now: Date.now(), guard: activeKeyCondition(await hashApiKey(key), Date.now()) });
+        return plan.read(await ctx.db.batch(plan.statements as unknown as Parameters<typeof ctx.db.batch>[0]));
+      };
+      for (const key of [`${KEY}-off`, `${KEY}-old`, 'sk-g2a-unknown']) expect(await attempt(key)).toBeUndefined();
+      expect(await claimedState()).toEqual({ leases: [], uses: [['only', 0]] });
+      expect((await attempt(KEY))?.row.id).toBe('only');
+    });
+
+    it('a claim the batch turns out not to allow (models changed, settings changed) is given back', async () => {
+      await t.db.insert(tokens).values(tokenRow('only', { useCount: 7, lastUsedAt: 1234 }));
+      await seen(KEY);
+      await t.db.update(apiKeys).set({ models: ['grok-3'] }).where(eq(apiKeys.id, 'k1'));
+      const { platform, settle } = testPlatform(t.d1);
+      const r = await preflight(request(KEY), platform as Platform, early);
+      expect(r.claimed).toBeUndefined();
+      await settle();
+      expect(await claimedState()).toEqual({ leases: [], uses: [['only', 7]] });
+      expect((await t.db.select().from(tokens))[0].lastUsedAt).toBe(1234);
+
+      await t.db.update(apiKeys).set({ models: null }).where(eq(apiKeys.id, 'k1'));
+      await seen(KEY);
+      await savedElsewhere({ max_retries: 2 });
+      const next = testPlatform(t.d1);
+      const again = await preflight(request(KEY), next.platform as Platform, early);
+      expect([again.claimed, again.ctx.settings.max_retries]).toEqual([undefined, 2]);
+      await next.settle();
+      expect(await claimedState()).toEqual({ leases: [], uses: [['only', 7]] });
+    });
+
+    it('a remembered account that stopped being ready is not claimed; the fresh sample is there for the pick', async () => {
+      await t.db.insert(tokens).values([tokenRow('a'), tokenRow('b')]);
+      await seen(KEY);
+      await t.db.update(tokens).set({ cooldownUntil: Date.now() + HOUR });
+      await t.db.update(tokens).set({ cooldownUntil: null }).where(eq(tokens.id, 'b'));
+      // Whichever the guess was, nothing but a ready account can be claimed.
+      for (let i = 0; i < 5; i++) {
+        const { platform, settle } = testPlatform(t.d1);
+        const r = await preflight(request(KEY), platform as Platform, early);
+        expect(r.claimed?.row.id ?? r.candidates?.map((c) => c.id)[0]).toBe('b');
+        if (r.claimed) {
+          await t.db.delete(accountLeases);
+        }
+        await settle();
+      }
+    });
   });
 });

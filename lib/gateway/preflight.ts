@@ -2,8 +2,9 @@
  * @module gateway/preflight
  * A chat request's first database round trip: the settings version, the caller's key row and a sample of
  * candidate accounts for the requested model, in one `db.batch()`. Settings come from this isolate's copy
- * when the version is unchanged, so a steady-state request pays this trip and the claim, nothing more.
- * Only a changed version (or a cold isolate) costs another read.
+ * when the version is unchanged. The same batch may claim the account too (`early-claim`): a steady-state
+ * request then pays this one trip before going upstream. Only a changed version (or a cold isolate) costs
+ * another read.
  */
 import type { Platform } from '@/lib/platform';
 import type { ModelEntry } from '@/lib/catalog/models';
@@ -14,7 +15,9 @@ import type { Candidate } from '@/lib/pool/select';
 import { poolsFor } from '@/lib/pool/select';
 import { cachedSettings, loadSettings, settingsAt, settingsVersionQuery } from '@/lib/settings/store';
 import { contextFor, type GatewayContext } from './context';
-import { checkKey, presentedKeyHash, type Caller } from './authorize';
+import { checkKey, modelAllowed, presentedKeyHash, type Caller } from './authorize';
+import { giveBack, type Claimed } from './account-claim';
+import { planEarlyClaim, remember } from './early-claim';
 
 interface Preflight {
   ctx: GatewayContext;
@@ -23,49 +26,73 @@ interface Preflight {
   model?: ModelEntry;
   /** Candidate accounts for that model. */
   candidates?: Candidate[];
+  /** An account already claimed for the first attempt (see `early-claim`); the caller must use or give it back. */
+  claimed?: Claimed;
   /** What `modelOf` threw, for the caller to raise once it has logged who asked. */
   modelError?: unknown;
 }
 
-/**
- * `modelOf` names the model from the request. It may throw (an unknown model, a bad body): that error is
- * returned, not raised, so the key is checked first (a bad key is still a 401) and the caller logs it.
- */
-export async function preflight(req: Request, platform: Platform, opts: { asAdmin?: boolean; modelOf: (ctx: GatewayContext) => ModelEntry }): Promise<Preflight> {
+interface PreflightOptions {
+  asAdmin?: boolean;
+  /**
+   * Names the model from the request (and checks what needs no database). It may throw (an unknown model, a
+   * bad body): that error is returned, not raised, so the key is checked first (a bad key is still a 401)
+   * and the caller logs it.
+   */
+  modelOf: (ctx: GatewayContext) => ModelEntry;
+  /** Whether this request may have its account claimed in this batch (not when it must fetch attachments first). */
+  claimEarly?: (model: ModelEntry) => boolean;
+}
+
+function nameModel(ctx: GatewayContext, opts: PreflightOptions): { model?: ModelEntry; modelError?: unknown } {
+  try {
+    return { model: opts.modelOf(ctx) };
+  } catch (modelError) {
+    return { modelError };
+  }
+}
+
+export async function preflight(req: Request, platform: Platform, opts: PreflightOptions): Promise<Preflight> {
   const DB = platform.bindings.DB;
   const db = getDb(DB);
   const held = cachedSettings() ?? (await loadSettings(DB));
   let ctx = contextFor(platform, held);
   const hash = opts.asAdmin ? undefined : await presentedKeyHash(req);
-  let model: ModelEntry | undefined;
-  let modelError: unknown;
-  try {
-    model = opts.modelOf(ctx);
-  } catch (e) {
-    modelError = e;
-  }
+  let { model, modelError } = nameModel(ctx, opts);
 
   const version = settingsVersionQuery(db);
   const key = hash ? keyByHashQuery(db, hash) : undefined;
   const now = ctx.now();
+  const early = model && opts.claimEarly?.(model) ? planEarlyClaim(ctx, model, { asAdmin: opts.asAdmin, hash }) : undefined;
+  // After the claim, so a slot it took is not offered again.
   const sample = model ? listCandidates(db, { types: poolsFor(model.tier), bucket: model.bucket, now, exclude: [], perAccount: ctx.settings.account_max_concurrency }) : undefined;
-  const queries = [version, ...(key ? [key] : []), ...(sample ? [sample] : [])];
+  const queries = [version, ...(key ? [key] : []), ...(early?.statements ?? []), ...(sample ? [sample] : [])];
   const results = (await db.batch(queries as unknown as Parameters<typeof db.batch>[0])) as readonly unknown[];
 
-  const loaded = await settingsAt(DB, results[0] as { value: string }[]);
+  const keyRow = key ? ((results[1] as Caller[])[0] ?? undefined) : undefined;
+  let claimed = early?.read(results.slice(key ? 2 : 1));
   let candidates = sample ? (results[results.length - 1] as Candidate[]) : undefined;
+  remember(model, candidates, hash, keyRow ?? undefined, now);
+  const loaded = await settingsAt(DB, results[0] as { value: string }[]);
   if (loaded !== held) {
     // Settings changed since this isolate read them: the model may resolve differently now.
+    if (claimed && model) giveBack(ctx, claimed, model.bucket);
+    claimed = undefined;
     ctx = contextFor(platform, loaded);
     candidates = undefined;
-    model = undefined;
-    modelError = undefined;
-    try {
-      model = opts.modelOf(ctx);
-    } catch (e) {
-      modelError = e;
-    }
+    ({ model, modelError } = nameModel(ctx, opts));
   }
-  const caller = opts.asAdmin ? null : checkKey(ctx, hash, key ? (results[1] as Caller[])[0] ?? undefined : undefined);
-  return { ctx, caller, model, candidates, modelError };
+  let caller: Caller;
+  try {
+    caller = opts.asAdmin ? null : checkKey(ctx, hash, keyRow ?? undefined);
+  } catch (e) {
+    if (claimed && model) giveBack(ctx, claimed, model.bucket);
+    throw e;
+  }
+  if (claimed && model && !modelAllowed(caller, model)) {
+    // The key's models changed since this isolate saw it: the caller refuses the request.
+    giveBack(ctx, claimed, model.bucket);
+    claimed = undefined;
+  }
+  return { ctx, caller, model, candidates, claimed, modelError };
 }

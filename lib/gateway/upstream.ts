@@ -21,6 +21,7 @@ import type { PreparedFile } from './attachments';
 import { quotaSyncDue, syncQuota } from './quota';
 import type { AdmissionPlan } from './key-limits';
 import { createAccountAcquirer } from './acquire-account';
+import type { Claimed } from './account-claim';
 import { failureToError } from './failure-errors';
 import { GatewayError } from '@/lib/errors';
 import { createAttemptBudget } from './attempt-budget';
@@ -46,6 +47,8 @@ interface UpstreamJob {
   candidates?: Candidate[];
   /** The key's admission, run in one batch with the first claim and settled before anything goes upstream. */
   admission?: AdmissionPlan;
+  /** An account the request's first batch claimed already. */
+  claimed?: Claimed;
 }
 
 /** The REST conversation (E1) as a transport; media flows pass payload extras and a Referer. */
