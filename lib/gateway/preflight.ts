@@ -8,6 +8,7 @@
  */
 import type { Platform } from '@/lib/platform';
 import type { ModelEntry } from '@/lib/catalog/models';
+import type { ApiKeyRow } from '@/lib/db/schema';
 import { getDb } from '@/lib/db/client';
 import { keyByHashQuery } from '@/lib/db/keys';
 import { listCandidates } from '@/lib/db/tokens';
@@ -69,30 +70,32 @@ export async function preflight(req: Request, platform: Platform, opts: Prefligh
   const queries = [version, ...(key ? [key] : []), ...(early?.statements ?? []), ...(sample ? [sample] : [])];
   const results = (await db.batch(queries as unknown as Parameters<typeof db.batch>[0])) as readonly unknown[];
 
-  const keyRow = key ? ((results[1] as Caller[])[0] ?? undefined) : undefined;
+  const keyRow = key ? (results[1] as ApiKeyRow[])[0] : undefined;
   let claimed = early?.read(results.slice(key ? 2 : 1));
+  // The claim was made under the model named before the batch: given back under that model's bucket.
+  const bucket = model?.bucket ?? 'default';
+  const giveBackClaim = () => {
+    if (claimed) giveBack(ctx, claimed, bucket);
+    claimed = undefined;
+  };
   let candidates = sample ? (results[results.length - 1] as Candidate[]) : undefined;
-  remember(model, candidates, hash, keyRow ?? undefined, now);
+  remember(model, candidates, hash, keyRow, now);
   const loaded = await settingsAt(DB, results[0] as { value: string }[]);
   if (loaded !== held) {
     // Settings changed since this isolate read them: the model may resolve differently now.
-    if (claimed && model) giveBack(ctx, claimed, model.bucket);
-    claimed = undefined;
+    giveBackClaim();
     ctx = contextFor(platform, loaded);
     candidates = undefined;
     ({ model, modelError } = nameModel(ctx, opts));
   }
   let caller: Caller;
   try {
-    caller = opts.asAdmin ? null : checkKey(ctx, hash, keyRow ?? undefined);
+    caller = opts.asAdmin ? null : checkKey(ctx, hash, keyRow);
   } catch (e) {
-    if (claimed && model) giveBack(ctx, claimed, model.bucket);
+    giveBackClaim();
     throw e;
   }
-  if (claimed && model && !modelAllowed(caller, model)) {
-    // The key's models changed since this isolate saw it: the caller refuses the request.
-    giveBack(ctx, claimed, model.bucket);
-    claimed = undefined;
-  }
+  // The key's models changed since this isolate saw it: the caller refuses the request.
+  if (model && !modelAllowed(caller, model)) giveBackClaim();
   return { ctx, caller, model, candidates, claimed, modelError };
 }
